@@ -1,0 +1,112 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Readable } from 'node:stream';
+import { drainPending } from 'chdb';
+import { createChdbConnection, type ChdbConnection, type Connection } from 'chdb/connection';
+import { AuditIngestError } from './errors.ts';
+
+type Settings = Parameters<Connection<Readable>['query']>[0]['clickhouse_settings'];
+
+/**
+ * A `@clickhouse/client` connection to a chDB data directory in this process.
+ *
+ * chdb/connection turns `clickhouse_settings` into `SET` statements on its session, and those
+ * stick to the session: one query sent with `readonly: 1` would leave every later insert refused,
+ * and an `insert_deduplication_token` would silently deduplicate the next unrelated insert. A
+ * ClickHouse server scopes such settings to one request. To keep that meaning, an operation that
+ * carries settings runs on a short-lived session of its own (chDB lets several sessions share one
+ * data directory, each with its own settings; opening one costs about a millisecond).
+ */
+export function openChdbStoreConnection(path: string): Connection<Readable> {
+  const storePath = resolve(path);
+  try {
+    mkdirSync(storePath, { recursive: true });
+  } catch (error) {
+    throw new AuditIngestError(
+      'GH_ERR_AUDIT_STORE_OPEN_FAILED',
+      `cannot create the chDB store directory ${storePath}: ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
+  const main = openSession(storePath);
+
+  async function withSettingsScope<T>(settings: Settings, run: (session: ChdbConnection) => Promise<T>): Promise<T> {
+    const hasSettings = settings !== undefined && Object.values(settings).some((value) => value !== undefined);
+    if (!hasSettings) return run(main);
+    const scoped = openSession(storePath);
+    try {
+      return await run(scoped);
+    } finally {
+      await scoped.close();
+    }
+  }
+
+  return {
+    ping: (params) => main.ping(params),
+    query: (params) => withSettingsScope(params.clickhouse_settings, (session) => session.query(params)),
+    exec: (params) => withSettingsScope(params.clickhouse_settings, (session) => session.exec(params)),
+    command: (params) => withSettingsScope(params.clickhouse_settings, (session) => session.command(params)),
+    insert: (params) => withSettingsScope(params.clickhouse_settings, (session) => session.insert(params)),
+    async close() {
+      await main.close();
+      // The engine releases the data directory only once running operations end; until then a
+      // store at another path cannot open in this process.
+      await drainPending();
+    },
+  };
+}
+
+function openSession(storePath: string): ChdbConnection {
+  try {
+    return createChdbConnection({ path: storePath });
+  } catch (error) {
+    throw explainOpenFailure(storePath, error);
+  }
+}
+
+/**
+ * chDB reports every failure to open as "Failed to create connection"; the reason (the engine's
+ * lock on `<path>/status`) goes only to stderr. The status file names the process holding it.
+ */
+function explainOpenFailure(storePath: string, error: unknown): AuditIngestError {
+  const message = error instanceof Error ? error.message : String(error);
+  const openElsewhere = /only one active data directory per process|still releasing its connection/.exec(message);
+  if (openElsewhere) {
+    return new AuditIngestError(
+      'GH_ERR_AUDIT_STORE_OTHER_PATH_OPEN',
+      `cannot open the chDB store at ${storePath}: this process already has another chDB store open (${message})`,
+      { cause: error },
+    );
+  }
+  const holder = processHoldingStore(storePath);
+  if (holder !== undefined) {
+    return new AuditIngestError(
+      'GH_ERR_AUDIT_STORE_IN_USE',
+      `the chDB store at ${storePath} is in use by another process (pid ${holder}; a running \`gatehouse start\`?) — a chDB data directory admits one process at a time`,
+      { cause: error },
+    );
+  }
+  return new AuditIngestError(
+    'GH_ERR_AUDIT_STORE_OPEN_FAILED',
+    `cannot open the chDB store at ${storePath}: ${message}`,
+    { cause: error },
+  );
+}
+
+function processHoldingStore(storePath: string): number | undefined {
+  let status: string;
+  try {
+    status = readFileSync(resolve(storePath, 'status'), 'utf8');
+  } catch {
+    return undefined;
+  }
+  const pid = Number(/^PID:\s*(\d+)/m.exec(status)?.[1]);
+  if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) return undefined;
+  try {
+    process.kill(pid, 0);
+    return pid;
+  } catch (error) {
+    // EPERM: the process exists but belongs to another user; it still holds the lock.
+    return (error as NodeJS.ErrnoException).code === 'EPERM' ? pid : undefined;
+  }
+}

@@ -1,0 +1,34 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ClickHouseClient } from '@clickhouse/client';
+import { createClickHouseConnection } from '../../src/index.ts';
+
+export interface TempStore {
+  path: string;
+  connection: ClickHouseClient;
+  /** Closes the connection and deletes the data directory. */
+  dispose(): Promise<void>;
+}
+
+/**
+ * A chDB store in a fresh temporary directory. A process can have one chDB data directory open at
+ * a time, so a test file opens one store and shares it, keeping rows apart with unique ids.
+ */
+export function openTempStore(): TempStore {
+  const path = mkdtempSync(join(tmpdir(), 'gatehouse-audit-test-'));
+  const connection = createClickHouseConnection({ kind: 'chdb', path });
+  return {
+    path,
+    connection,
+    async dispose() {
+      await connection.close();
+      rmSync(path, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function queryRows<T>(connection: ClickHouseClient, query: string, params: Record<string, unknown> = {}): Promise<T[]> {
+  const result = await connection.query({ query, query_params: params, format: 'JSONEachRow' });
+  return result.json<T>();
+}

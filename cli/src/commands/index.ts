@@ -1,0 +1,19 @@
+import type { Command } from '../command.ts';
+import { auditCommand } from './audit.ts';
+import { auditIngestCommand, dlpWorkerCommand, gatewayCommand } from './roles.ts';
+import { configCommand } from './config.ts';
+import { kafkaCommand } from './kafka.ts';
+import { startCommand } from './start.ts';
+import { testCommand } from './test.ts';
+
+/** Every `gatehouse` command, in the order --help lists them. */
+export const commands: Command[] = [
+  startCommand,
+  testCommand,
+  gatewayCommand,
+  dlpWorkerCommand,
+  auditIngestCommand,
+  auditCommand,
+  configCommand,
+  kafkaCommand,
+];

@@ -1,0 +1,120 @@
+import type { Logger } from 'pino';
+import { createKafkaBus, systemClock, topicNames, type Bus, type Topics } from '../../../events/src/index.ts';
+import { createGateway } from '../../../gateway/src/index.ts';
+import type { Command, CommandIO } from '../command.ts';
+import { ConfigError } from '../config/load-config.ts';
+import { loadSettings } from '../config/load-settings.ts';
+import type { RuntimeSettings } from '../config/runtime-settings.ts';
+import { createLogger } from '../logger.ts';
+import { parseCommandArgs, parsePortOption } from '../parse-args.ts';
+import { openAuditStore, startAuditIngest } from '../run/audit-ingest-role.ts';
+import { startDlpWorker } from '../run/dlp-worker-role.ts';
+import { gatewayOptions } from '../run/gateway-role.ts';
+import { closeOnSignal } from '../run/wait-for-shutdown.ts';
+
+interface RoleContext {
+  settings: RuntimeSettings;
+  bus: Bus;
+  topics: Topics;
+  logger: Logger;
+  io: CommandIO;
+}
+
+const ROLE_ENVIRONMENT = `
+Environment: KAFKA_BROKERS (comma-separated host:port; overrides bus.kafka.brokers),
+GATEHOUSE_CONFIG, LOG_LEVEL. Each role reads the same gatehouse.yaml; run as many replicas of a
+role as you need: they share the work through Kafka consumer groups.`;
+
+/** A distributed role: one process, connected to Kafka, stopped cleanly on SIGINT/SIGTERM. */
+function roleCommand(name: string, summary: string, help: string, start: (context: RoleContext) => Promise<() => Promise<void>>): Command {
+  return {
+    name,
+    summary,
+    help: `${help}${ROLE_ENVIRONMENT}`,
+    async run(args, io) {
+      const { values } = parseCommandArgs(args, { config: { type: 'string' }, port: { type: 'string' } });
+      const settings = await loadSettings(io, { configPath: values.config, allowDemo: false, overrides: { port: parsePortOption(values.port) } });
+      if (settings.kafkaBrokers.length === 0) {
+        throw new ConfigError(
+          `gatehouse ${name} needs Kafka: set KAFKA_BROKERS=host:port (for a local broker, run "gatehouse kafka start") or bus.kafka.brokers in ${settings.source}`,
+        );
+      }
+      const logger = createLogger(io.env, name);
+      const bus = createKafkaBus({ brokers: settings.kafkaBrokers, clientId: `${settings.config.bus.kafka.client_id}-${name}`, logger });
+      const topics = topicNames(settings.config.bus.kafka.topic_prefix);
+      let stop: () => Promise<void>;
+      try {
+        stop = await start({ settings, bus, topics, logger, io });
+      } catch (error) {
+        await bus.close();
+        throw error;
+      }
+      await closeOnSignal(async () => {
+        await stop();
+        await bus.close();
+      }, logger);
+      return 0;
+    },
+  };
+}
+
+export const gatewayCommand = roleCommand(
+  'gateway',
+  'Run the gateway role against Kafka (distributed mode)',
+  `
+Usage: gatehouse gateway [--config FILE] [--port N]
+
+Serves MCP clients at /mcp and /mcp/<portal>, authenticates them, and sends every tool call's
+arguments and results for a DLP verdict over Kafka; no verdict in time refuses the call.
+Prints the listening URL once it can take traffic.
+`,
+  async ({ settings, bus, topics, logger, io }) => {
+    const gateway = createGateway(gatewayOptions({ settings, bus, topics, clock: systemClock, logger }));
+    await gateway.start();
+    const url = await gateway.listen(settings.host, settings.port);
+    io.stdout.write(`Gatehouse gateway ${settings.instanceId} is ready: ${url}/mcp\n`);
+    return () => gateway.close();
+  },
+);
+
+export const dlpWorkerCommand = roleCommand(
+  'dlp-worker',
+  'Run a DLP worker against Kafka (distributed mode)',
+  `
+Usage: gatehouse dlp-worker [--config FILE]
+
+Consumes tool-call payloads from the invocations topic, scans them with the DLP profiles in the
+config, and answers each gateway with allow, block or redact; every verdict is also audited.
+`,
+  async ({ settings, bus, topics, logger, io }) => {
+    const worker = await startDlpWorker({ bus, topics, settings, clock: systemClock, logger });
+    io.stdout.write('Gatehouse dlp-worker is consuming.\n');
+    return () => worker.stop();
+  },
+);
+
+export const auditIngestCommand = roleCommand(
+  'audit-ingest',
+  'Run audit-ingest against Kafka and ClickHouse (distributed mode)',
+  `
+Usage: gatehouse audit-ingest [--config FILE]
+
+Writes the audit topic into ClickHouse (CLICKHOUSE_URL, or chDB at store.chdb_path), creating
+the tables when missing; offsets are committed only after ClickHouse acknowledged the batch.
+Also: CLICKHOUSE_URL, CLICKHOUSE_USER, CLICKHOUSE_PASSWORD, GATEHOUSE_CHDB_PATH.
+`,
+  async ({ settings, bus, topics, logger, io }) => {
+    const store = await openAuditStore(settings.store, logger);
+    try {
+      const ingest = await startAuditIngest({ bus, topics, store, logger });
+      io.stdout.write('Gatehouse audit-ingest is consuming.\n');
+      return async () => {
+        await ingest.stop();
+        await store.close();
+      };
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
+  },
+);

@@ -1,0 +1,76 @@
+import { z } from 'zod';
+import { DlpConfigSchema } from '../../../dlp-worker/src/index.ts';
+import { EnvRefSchema, PortalConfigSchema, TokenConfigSchema } from '../../../gateway/src/index.ts';
+
+const GatewaySectionSchema = z
+  .object({
+    host: z.string().default('127.0.0.1'),
+    port: z.number().int().min(0).max(65535).default(8080),
+    /** Unique per running gateway; names its reply topic. Defaults to hostname and process id. */
+    instance_id: z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, 'use letters, digits, ".", "_" and "-"').optional(),
+    verdict_timeout_ms: z.number().int().min(50).max(120_000).default(5_000),
+    upstream_timeout_ms: z.number().int().min(100).max(600_000).default(60_000),
+    max_body_bytes: z.number().int().min(1_024).max(64 * 1024 * 1024).default(1024 * 1024),
+  })
+  .strict();
+
+const BusSectionSchema = z
+  .object({
+    kind: z.enum(['embedded', 'kafka']).default('embedded'),
+    kafka: z
+      .object({
+        brokers: z.array(z.string().regex(/^[^\s:]+:\d+$/, 'expected host:port')).default([]),
+        client_id: z.string().default('gatehouse'),
+        topic_prefix: z.string().regex(/^[A-Za-z0-9._-]*$/, 'use letters, digits, ".", "_" and "-"').default('gatehouse.'),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+
+const StoreSectionSchema = z
+  .object({
+    /** Data directory of the embedded ClickHouse engine (chDB), used when no URL is set. */
+    chdb_path: z.string().default('./data/chdb'),
+    /** A ClickHouse server's HTTP(S) endpoint; when set, chDB is not used. */
+    clickhouse_url: z.url({ protocol: /^https?$/ }).optional(),
+    username: z.string().default('default'),
+    password: EnvRefSchema.optional(),
+    database: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).default('default'),
+  })
+  .strict();
+
+const AuditSectionSchema = z
+  .object({
+    /** What of a checked payload the audit trail keeps: nothing, the redacted copy, or everything (raw values!). */
+    payload_capture: z.enum(['none', 'redacted', 'full']).default('redacted'),
+  })
+  .strict();
+
+export const GatehouseConfigSchema = z
+  .object({
+    gateway: GatewaySectionSchema.prefault({}),
+    bus: BusSectionSchema.prefault({}),
+    store: StoreSectionSchema.prefault({}),
+    audit: AuditSectionSchema.prefault({}),
+    tokens: z.array(TokenConfigSchema).default([]),
+    portals: z.array(PortalConfigSchema).min(1, 'declare at least one portal'),
+    dlp: DlpConfigSchema.prefault({}),
+  })
+  .strict()
+  .superRefine((config, ctx) => {
+    const names = new Set<string>();
+    config.portals.forEach((portal, index) => {
+      if (names.has(portal.name)) ctx.addIssue({ code: 'custom', path: ['portals', index, 'name'], message: `portal name "${portal.name}" is used twice` });
+      names.add(portal.name);
+      if (!(portal.dlp_profile in config.dlp.profiles)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['portals', index, 'dlp_profile'],
+          message: `no DLP profile "${portal.dlp_profile}"; define it under dlp.profiles or use one of: ${Object.keys(config.dlp.profiles).join(', ')}`,
+        });
+      }
+    });
+  });
+
+export type GatehouseConfig = z.infer<typeof GatehouseConfigSchema>;

@@ -1,0 +1,53 @@
+import { commands } from './commands/index.ts';
+import type { CommandIO } from './command.ts';
+import { UsageError } from './parse-args.ts';
+import { ConfigError } from './config/load-config.ts';
+
+const io: CommandIO = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() };
+
+function usage(): string {
+  const width = Math.max(...commands.map((command) => command.name.length));
+  return [
+    'Usage: gatehouse <command> [options]',
+    '',
+    'Gatehouse is a self-hosted MCP gateway: one front door for your MCP servers, with access',
+    'control, DLP on tool arguments and results, and an audit trail in ClickHouse.',
+    '',
+    'Commands:',
+    ...commands.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`),
+    '',
+    'Run "gatehouse <command> --help" for the options of a command.',
+  ].join('\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout.write(`${usage()}\n`);
+    return name ? 0 : 2;
+  }
+  const command = commands.find((candidate) => candidate.name === name);
+  if (!command) {
+    io.stderr.write(`gatehouse: unknown command "${name}"\n\n${usage()}\n`);
+    return 2;
+  }
+  if (args.includes('--help') || args.includes('-h')) {
+    io.stdout.write(`${command.help.trim()}\n`);
+    return 0;
+  }
+  try {
+    return await command.run(args, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr.write(`gatehouse ${name}: ${error.message}\nRun "gatehouse ${name} --help" for usage.\n`);
+      return 2;
+    }
+    if (error instanceof ConfigError) {
+      io.stderr.write(`gatehouse ${name}: ${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

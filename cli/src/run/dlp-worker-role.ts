@@ -1,0 +1,17 @@
+import type { Logger } from 'pino';
+import type { Bus, Clock, Topics } from '../../../events/src/index.ts';
+import { createDlpWorker } from '../../../dlp-worker/src/index.ts';
+import type { RuntimeSettings } from '../config/runtime-settings.ts';
+
+export async function startDlpWorker(input: { bus: Bus; topics: Topics; settings: RuntimeSettings; clock: Clock; logger: Logger }) {
+  const worker = createDlpWorker({
+    bus: input.bus,
+    topics: input.topics,
+    dlp: input.settings.config.dlp,
+    payloadCapture: input.settings.config.audit.payload_capture,
+    clock: input.clock,
+    logger: input.logger,
+  });
+  await worker.start();
+  return worker;
+}

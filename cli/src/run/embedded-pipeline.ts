@@ -1,0 +1,57 @@
+import type { Logger } from 'pino';
+import { createInProcessBus, systemClock, topicNames, type Bus, type Clock } from '../../../events/src/index.ts';
+import { createGateway, type Gateway } from '../../../gateway/src/index.ts';
+import type { RuntimeSettings } from '../config/runtime-settings.ts';
+import { registerLocalQueryEndpoint, writeControlFile, removeControlFile } from './local-query-endpoint.ts';
+import { openAuditStore, startAuditIngest, type AuditStore } from './audit-ingest-role.ts';
+import { startDlpWorker } from './dlp-worker-role.ts';
+import { gatewayOptions } from './gateway-role.ts';
+
+export interface EmbeddedPipeline {
+  url: string;
+  gateway: Gateway;
+  bus: Bus;
+  store: AuditStore;
+  close(): Promise<void>;
+}
+
+/**
+ * gateway, dlp-worker and audit-ingest in one process on the in-process bus: the embedded
+ * default. The same handlers run here as in the distributed roles; only the bus differs.
+ */
+export async function startEmbeddedPipeline(settings: RuntimeSettings, logger: Logger, clock: Clock = systemClock): Promise<EmbeddedPipeline> {
+  const topics = topicNames(settings.config.bus.kafka.topic_prefix);
+  const bus = createInProcessBus({ onHandlerError: (error, topic, group) => logger.error({ err: error, topic, group }, 'bus handler failed; retrying') });
+  const store = await openAuditStore(settings.store, logger);
+  const stopped: Array<() => Promise<void>> = [async () => store.close()];
+  try {
+    const ingest = await startAuditIngest({ bus, topics, store, logger });
+    stopped.unshift(() => ingest.stop());
+    const worker = await startDlpWorker({ bus, topics, settings, clock, logger });
+    stopped.unshift(() => worker.stop());
+    const gateway = createGateway(gatewayOptions({ settings, bus, topics, clock, logger }));
+    const localQuery = await registerLocalQueryEndpoint(gateway.app, store);
+    await gateway.start();
+    const url = await gateway.listen(settings.host, settings.port);
+    stopped.unshift(() => gateway.close());
+    if (settings.store.kind === 'chdb') {
+      await writeControlFile(settings.store.path, { pid: process.pid, url, secret: localQuery.secret });
+      stopped.unshift(() => removeControlFile(settings.store.kind === 'chdb' ? settings.store.path : ''));
+    }
+    return {
+      url,
+      gateway,
+      bus,
+      store,
+      // Fixed order: stop taking calls and finish those in flight, stop the worker, flush the
+      // audit writer, then close the bus and the store.
+      async close() {
+        for (const stop of stopped.splice(0)) await stop();
+        await bus.close();
+      },
+    };
+  } catch (error) {
+    for (const stop of stopped.splice(0)) await stop().catch(() => undefined);
+    throw error;
+  }
+}

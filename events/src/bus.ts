@@ -1,0 +1,49 @@
+import type { Event } from './events.ts';
+
+/** An event as a consumer receives it, with where it sits in its topic. */
+export interface DeliveredEvent {
+  event: Event;
+  partition: number;
+  /** Offset within the partition, as a decimal string (Kafka offsets exceed 2^53). */
+  offset: string;
+}
+
+/**
+ * Processes one batch from one partition, in order. Resolving commits the batch; throwing
+ * leaves it uncommitted and it is delivered again, so handlers must tolerate redelivery.
+ */
+export type BatchHandler = (batch: DeliveredEvent[]) => Promise<void>;
+
+export interface SubscribeOptions {
+  topic: string;
+  /** Consumer group: each event goes to one member of each group. */
+  group: string;
+  /** Where a group without committed offsets starts. Default: only events published after subscribing. */
+  fromBeginning?: boolean;
+}
+
+export interface Subscription {
+  /** Stops taking new batches and waits for the one in flight to finish or fail. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The message bus between gateway, DLP workers and audit-ingest. Kafka in production; an
+ * in-process implementation with the same semantics for the embedded default and unit tests.
+ */
+export interface Bus {
+  /**
+   * Resolves once the event is durable: acknowledged by all in-sync replicas (Kafka), or processed
+   * by every group subscribed to the topic (in-process, where there is no log to recover from).
+   * Events with the same trace id keep their order.
+   */
+  publish(topic: string, event: Event): Promise<void>;
+  /** Resolves once the subscription is consuming, so anything published afterwards reaches it. */
+  subscribe(options: SubscribeOptions, handler: BatchHandler): Promise<Subscription>;
+  /** Creates the topics that do not exist yet. */
+  ensureTopics(topics: string[]): Promise<void>;
+  /** Removes a topic; used for a gateway instance's reply topic at shutdown. */
+  deleteTopic(topic: string): Promise<void>;
+  /** Stops every subscription, then disconnects. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,27 @@
+import { z } from 'zod';
+
+/** Who made a call, as the gateway authenticated them. */
+export const PrincipalSchema = z.object({
+  subject: z.string(),
+  email: z.string().default(''),
+  groups: z.array(z.string()).default([]),
+});
+export type Principal = z.infer<typeof PrincipalSchema>;
+
+export const ANONYMOUS: Principal = { subject: 'anonymous', email: '', groups: [] };
+
+/**
+ * Fields every event carries, whatever its type. Types add a `body`; see events.ts.
+ * `portal`, `server` and `tool` are empty strings when an event is not about one.
+ */
+export const envelopeFields = {
+  id: z.uuid(),
+  version: z.literal(1),
+  time: z.iso.datetime({ offset: true }),
+  trace_id: z.string().min(1),
+  gateway: z.string(),
+  principal: PrincipalSchema,
+  portal: z.string().default(''),
+  server: z.string().default(''),
+  tool: z.string().default(''),
+};

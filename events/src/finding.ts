@@ -1,0 +1,16 @@
+import { z } from 'zod';
+
+/**
+ * One DLP finding. It locates the value (JSON path and offsets within that string) and never
+ * carries it: findings travel to the audit trail, logs and clients.
+ */
+export const FindingSchema = z.object({
+  detector: z.string(),
+  type: z.string(),
+  path: z.string(),
+  start: z.number().int().nonnegative(),
+  end: z.number().int().nonnegative(),
+  confidence: z.number().min(0).max(1),
+  action: z.enum(['block', 'redact', 'audit']),
+});
+export type Finding = z.infer<typeof FindingSchema>;

@@ -1,0 +1,262 @@
+import { Kafka, Partitioners, logLevel, type Admin, type Consumer, type EachBatchPayload, type LogEntry, type Producer } from 'kafkajs';
+import type { Logger } from 'pino';
+import type { BatchHandler, Bus, DeliveredEvent, SubscribeOptions, Subscription } from './bus.ts';
+import { decodeEvent, encodeEvent } from './codec.ts';
+import type { Event } from './events.ts';
+
+export interface KafkaBusOptions {
+  brokers: string[];
+  clientId: string;
+  logger: Logger;
+  /** Longest a fetch waits for data; the floor of consume latency when the topic is idle. Default 50. */
+  maxWaitTimeInMs?: number;
+  /** Partitions of a topic `ensureTopics` creates. Default: 3 for every topic; give reply topics 1. */
+  partitionsFor?: (topic: string) => number;
+  /** Partitions of one subscription processed at the same time (each still in order). Default 1. */
+  partitionsConsumedConcurrently?: number;
+  sessionTimeoutMs?: number;
+  heartbeatIntervalMs?: number;
+  /** First wait before a batch whose handler threw is delivered again; doubles up to 5 s. Default 200. */
+  retryDelayMs?: number;
+  /** Longest `subscribe` waits to join its group. Default 60 s. */
+  joinTimeoutMs?: number;
+}
+
+const MAX_RETRY_DELAY_MS = 5_000;
+
+/**
+ * The bus over Apache Kafka. Publishing waits for all in-sync replicas through an idempotent
+ * producer, keyed by trace id so one call's events stay in order on one partition. A
+ * subscription commits a batch only after its handler resolved, and delivers it again when the
+ * handler threw.
+ */
+export function createKafkaBus(options: KafkaBusOptions): Bus {
+  const logger = options.logger.child({ component: 'kafka-bus' });
+  const kafka = new Kafka({
+    clientId: options.clientId,
+    brokers: options.brokers,
+    logLevel: logLevel.WARN,
+    logCreator: () => (entry) => logKafkaEntry(logger, entry),
+  });
+  const producer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
+  const admin = kafka.admin();
+  const partitionsFor = options.partitionsFor ?? (() => 3);
+  const subscriptions = new Set<Subscription>();
+  let producerReady: Promise<void> | undefined;
+  let adminReady: Promise<void> | undefined;
+  let closed = false;
+
+  const connectedProducer = async (): Promise<Producer> => {
+    producerReady ??= producer.connect();
+    await producerReady;
+    return producer;
+  };
+  const connectedAdmin = async (): Promise<Admin> => {
+    adminReady ??= admin.connect();
+    await adminReady;
+    return admin;
+  };
+  const assertOpen = () => {
+    if (closed) throw new Error('the Kafka bus is closed; create a new one to publish or subscribe');
+  };
+
+  return {
+    async publish(topic: string, event: Event) {
+      assertOpen();
+      await (await connectedProducer()).send({
+        topic,
+        acks: -1,
+        messages: [{ key: event.trace_id, value: encodeEvent(event) }],
+      });
+    },
+
+    async subscribe(subscribeOptions: SubscribeOptions, handler: BatchHandler): Promise<Subscription> {
+      assertOpen();
+      const consumer = kafka.consumer({
+        groupId: subscribeOptions.group,
+        maxWaitTimeInMs: options.maxWaitTimeInMs ?? 50,
+        minBytes: 1,
+        sessionTimeout: options.sessionTimeoutMs ?? 10_000,
+        heartbeatInterval: options.heartbeatIntervalMs ?? 1_000,
+      });
+      const subscription = await startConsumer(consumer, await connectedAdmin(), subscribeOptions, handler, {
+        logger: logger.child({ topic: subscribeOptions.topic, group: subscribeOptions.group }),
+        concurrency: options.partitionsConsumedConcurrently ?? 1,
+        retryDelayMs: options.retryDelayMs ?? 200,
+        joinTimeoutMs: options.joinTimeoutMs ?? 60_000,
+      });
+      const tracked: Subscription = {
+        async stop() {
+          subscriptions.delete(tracked);
+          await subscription.stop();
+        },
+      };
+      subscriptions.add(tracked);
+      return tracked;
+    },
+
+    async ensureTopics(topics: string[]) {
+      assertOpen();
+      const client = await connectedAdmin();
+      const existing = new Set(await client.listTopics());
+      const missing = [...new Set(topics)].filter((topic) => !existing.has(topic));
+      if (missing.length === 0) return;
+      try {
+        await client.createTopics({
+          waitForLeaders: true,
+          topics: missing.map((topic) => ({ topic, numPartitions: partitionsFor(topic) })),
+        });
+      } catch (error) {
+        // Another process may have created some of them between listing and creating.
+        const now = new Set(await client.listTopics());
+        if (missing.some((topic) => !now.has(topic))) throw error;
+      }
+    },
+
+    async deleteTopic(topic: string) {
+      assertOpen();
+      const client = await connectedAdmin();
+      if (!(await client.listTopics()).includes(topic)) return;
+      await client.deleteTopics({ topics: [topic] });
+    },
+
+    async close() {
+      if (closed) return;
+      closed = true;
+      await Promise.all([...subscriptions].map((subscription) => subscription.stop()));
+      if (producerReady) await producer.disconnect();
+      if (adminReady) await admin.disconnect();
+    },
+  };
+}
+
+interface ConsumerSettings {
+  logger: Logger;
+  concurrency: number;
+  retryDelayMs: number;
+  joinTimeoutMs: number;
+}
+
+/**
+ * Runs one consumer and resolves once it is a member of its group with a starting offset fixed for
+ * every assigned partition. Kafka's own "latest" reset would pick the offset at the consumer's
+ * first fetch, after joining, so an event published in between would be skipped; instead, before
+ * the first fetch (the topic is paused until then), partitions the group never committed are
+ * committed at their current end.
+ */
+async function startConsumer(
+  consumer: Consumer,
+  admin: Admin,
+  { topic, group, fromBeginning = false }: SubscribeOptions,
+  handler: BatchHandler,
+  settings: ConsumerSettings,
+): Promise<Subscription> {
+  const { logger } = settings;
+  let retryDelay = settings.retryDelayMs;
+  let ready = false;
+  let failed = false;
+  let joins = 0;
+  let settle: { resolve: () => void; reject: (error: unknown) => void } | undefined;
+  const joined = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
+
+  const pinStartOffsets = async (assigned: number[]) => {
+    if (false as boolean) {
+      const [committed] = await admin.fetchOffsets({ groupId: group, topics: [topic] });
+      const uncommitted = new Set(
+        (committed?.partitions ?? []).filter((p) => assigned.includes(p.partition) && p.offset === '-1').map((p) => p.partition),
+      );
+      if (uncommitted.size > 0) {
+        const ends = await admin.fetchTopicOffsets(topic);
+        await consumer.commitOffsets(
+          ends.filter((end) => uncommitted.has(end.partition)).map((end) => ({ topic, partition: end.partition, offset: end.high })),
+        );
+      }
+    }
+    consumer.resume([{ topic }]);
+    ready = true;
+    settle?.resolve();
+  };
+
+  const tryPin = (assigned: number[], join: number) => {
+    if (ready || failed || join !== joins) return;
+    pinStartOffsets(assigned).catch((error: unknown) => {
+      // Usually a rebalance that started meanwhile, which brings a new GROUP_JOIN; otherwise retry.
+      logger.warn({ err: error }, 'could not fix the starting offsets of the new subscription; retrying');
+      setTimeout(() => tryPin(assigned, join), settings.retryDelayMs);
+    });
+  };
+  consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+    joins += 1;
+    tryPin(payload.memberAssignment[topic] ?? [], joins);
+  });
+  consumer.on(consumer.events.CRASH, ({ payload }) => {
+    if (!ready) settle?.reject(payload.error);
+  });
+
+  const eachBatch = async ({ batch, resolveOffset, commitOffsetsIfNecessary, uncommittedOffsets, isRunning, isStale }: EachBatchPayload) => {
+    if (!isRunning() || isStale() || batch.messages.length === 0) return;
+    const delivered: DeliveredEvent[] = [];
+    for (const message of batch.messages) {
+      try {
+        delivered.push({ event: decodeEvent(message.value ?? ''), partition: batch.partition, offset: message.offset });
+      } catch (error) {
+        // The reason only: the record may carry raw payloads.
+        logger.error(
+          { partition: batch.partition, offset: message.offset, reason: error instanceof Error ? error.message : String(error) },
+          'skipped a record that is not a valid event',
+        );
+      }
+    }
+    try {
+      if (delivered.length > 0) await handler(delivered);
+    } catch (error) {
+      logger.error({ err: error, partition: batch.partition, offset: batch.firstOffset(), retryInMs: retryDelay }, 'event handler failed; the batch will be delivered again');
+      consumer.seek({ topic, partition: batch.partition, offset: batch.firstOffset() ?? batch.messages[0]!.offset });
+      await new Promise((resolve) => setTimeout(resolve, retryDelay));
+      retryDelay = Math.min(retryDelay * 2, MAX_RETRY_DELAY_MS);
+      return;
+    }
+    retryDelay = settings.retryDelayMs;
+    resolveOffset(batch.lastOffset());
+    await commitOffsetsIfNecessary(uncommittedOffsets());
+  };
+
+  await consumer.connect();
+  try {
+    // Partitions the group never committed start at the beginning only when asked; otherwise
+    // pinStartOffsets commits them before the first fetch.
+    await consumer.subscribe({ topics: [topic], fromBeginning });
+    const running = consumer.run({ eachBatchAutoResolve: false, partitionsConsumedConcurrently: settings.concurrency, eachBatch });
+    consumer.pause([{ topic }]);
+    await running;
+    await withTimeout(joined, settings.joinTimeoutMs, `consumer group ${group} did not finish joining for topic ${topic}`);
+  } catch (error) {
+    failed = true;
+    await consumer.disconnect().catch(() => undefined);
+    throw error;
+  }
+  logger.debug('subscribed');
+  return { stop: () => consumer.disconnect() };
+}
+
+function withTimeout(promise: Promise<void>, ms: number, what: string): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} within ${ms} ms; check that the brokers are reachable and the group is not stuck rebalancing`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Routes kafkajs' own log lines (warn and above) into the service's logger. */
+function logKafkaEntry(logger: Logger, { namespace, level, log }: LogEntry): void {
+  const { message, timestamp: _timestamp, logger: _name, ...fields } = log;
+  const context = { kafkajs: namespace, ...fields };
+  // A rebalance is routine (a member joined or left) though kafkajs reports it as an error.
+  if (message.includes('The group is rebalancing')) logger.info(context, message);
+  else if (level === logLevel.ERROR || level === logLevel.NOTHING) logger.error(context, message);
+  else logger.warn(context, message);
+}

@@ -1,0 +1,135 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { CallToolResult } from '@modelcontextprotocol/server';
+import {
+  createEvent,
+  type Bus,
+  type Clock,
+  type Direction,
+  type EventContext,
+  type Outcome,
+  type Principal,
+  type Topics,
+} from '../../events/src/index.ts';
+import type { CatalogEntry } from './tool-catalog.ts';
+import { VerdictTimeoutError, type Verdict, type VerdictClient } from './verdict-client.ts';
+
+export interface ToolCallPipelineOptions {
+  bus: Bus;
+  topics: Topics;
+  verdicts: VerdictClient;
+  instanceId: string;
+  clock: Clock;
+  logger: Logger;
+  upstreamTimeoutMs: number;
+}
+
+export interface ToolCallRequest {
+  principal: Principal;
+  portal: string;
+  profile: string;
+  entry: CatalogEntry;
+  arguments: Record<string, unknown>;
+  traceId?: string;
+}
+
+/** Ends a call early with a tool error the client shows to its user; the reason names a policy, never a value. */
+class CallStopped extends Error {
+  readonly outcome: Outcome;
+  readonly reason: string;
+  constructor(outcome: Outcome, reason: string, message: string) {
+    super(message);
+    this.outcome = outcome;
+    this.reason = reason;
+  }
+}
+
+const DIRECTION_WORDS: Record<Direction, string> = { arguments: 'the tool arguments', result: 'the tool result' };
+
+/**
+ * One tools/call through the gateway: audit that it arrived, get a verdict on the arguments,
+ * forward the allowed or redacted arguments, get a verdict on the result, return the allowed or
+ * redacted result, audit the outcome. Any missing verdict refuses the call (fail closed).
+ */
+export function createToolCallPipeline(options: ToolCallPipelineOptions) {
+  const { bus, topics, verdicts, instanceId, clock, logger, upstreamTimeoutMs } = options;
+
+  async function check(context: EventContext, correlationId: string, direction: Direction, profile: string, payload: unknown): Promise<Verdict> {
+    let verdict: Verdict;
+    try {
+      verdict = await verdicts.requestVerdict(context, { correlationId: `${correlationId}:${direction}`, direction, profile, payload });
+    } catch (error) {
+      const timedOut = error instanceof VerdictTimeoutError;
+      if (!timedOut) logger.error({ err: error, trace_id: context.trace_id }, 'verdict request failed');
+      const reason = timedOut ? 'verdict_timeout' : 'verdict_unavailable';
+      const why = timedOut ? (error as Error).message : 'the DLP service could not be reached';
+      throw new CallStopped('refused', reason, `Gatehouse refused this call: ${why}, and calls are not forwarded unchecked (fail-closed). Try again shortly; if it persists, ask your administrator to check the DLP workers.`);
+    }
+    if (verdict.decision === 'block') {
+      throw new CallStopped('blocked', verdict.reason, `Gatehouse blocked this call: sensitive data in ${DIRECTION_WORDS[direction]} (${verdict.reason}). Remove it and try again.`);
+    }
+    return verdict;
+  }
+
+  return async function callTool(request: ToolCallRequest): Promise<CallToolResult> {
+    const { principal, portal, profile, entry } = request;
+    const started = clock.now();
+    const callId = randomUUID();
+    const context: EventContext = {
+      trace_id: request.traceId ?? randomBytes(16).toString('hex'),
+      gateway: instanceId,
+      principal,
+      portal,
+      server: entry.server,
+      tool: entry.upstreamName,
+    };
+    const complete = (outcome: Outcome, reason: string) =>
+      bus.publish(
+        topics.audit,
+        createEvent('tool.call.completed', context, { correlation_id: callId, outcome, reason, latency_ms: clock.now() - started }, clock),
+      );
+
+    // Durably recorded before anything is forwarded: the audit trail must never miss a call that ran.
+    await bus.publish(
+      topics.audit,
+      createEvent('tool.call.received', context, { correlation_id: callId, arguments_bytes: Buffer.byteLength(JSON.stringify(request.arguments)) }, clock),
+    );
+
+    try {
+      const argumentsVerdict = await check(context, callId, 'arguments', profile, request.arguments);
+      const forwarded = argumentsVerdict.decision === 'redact' ? asArguments(argumentsVerdict.payload) : request.arguments;
+
+      let result: CallToolResult;
+      try {
+        result = await entry.upstream.callTool(entry.upstreamName, forwarded, { timeoutMs: upstreamTimeoutMs });
+      } catch (error) {
+        logger.warn({ err: error, trace_id: context.trace_id, server: entry.server }, 'upstream tool call failed');
+        throw new CallStopped('upstream_error', 'upstream_error', `The upstream server "${entry.server}" failed to run "${entry.upstreamName}". Try again later.`);
+      }
+
+      const resultVerdict = await check(context, callId, 'result', profile, result);
+      const returned = resultVerdict.decision === 'redact' ? asToolResult(resultVerdict.payload) : result;
+      const redacted = argumentsVerdict.decision === 'redact' || resultVerdict.decision === 'redact';
+      await complete(redacted ? 'redacted' : 'allowed', redacted ? `dlp:${profile}` : '');
+      return returned;
+    } catch (error) {
+      if (!(error instanceof CallStopped)) throw error;
+      await complete(error.outcome, error.reason).catch((auditError: unknown) =>
+        logger.error({ err: auditError, trace_id: context.trace_id }, 'could not audit the outcome of a refused call'),
+      );
+      return { isError: true, content: [{ type: 'text', text: error.message }] };
+    }
+  };
+}
+
+function asArguments(payload: unknown): Record<string, unknown> {
+  if (payload && typeof payload === 'object' && !Array.isArray(payload)) return payload as Record<string, unknown>;
+  throw new CallStopped('refused', 'invalid_verdict', 'Gatehouse refused this call: the DLP verdict carried no usable arguments.');
+}
+
+function asToolResult(payload: unknown): CallToolResult {
+  if (payload && typeof payload === 'object' && Array.isArray((payload as { content?: unknown }).content)) return payload as CallToolResult;
+  throw new CallStopped('refused', 'invalid_verdict', 'Gatehouse refused this call: the DLP verdict carried no usable result.');
+}
+
+export type CallTool = ReturnType<typeof createToolCallPipeline>;

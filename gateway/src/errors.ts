@@ -1,0 +1,29 @@
+/**
+ * Errors the gateway sends over HTTP, each with a stable code listed in README.md ("Error codes").
+ * Codes are never reused for another meaning.
+ */
+export const GATEWAY_ERRORS = {
+  GH_ERR_AUTH_MISSING_TOKEN: { status: 401, hint: 'send "Authorization: Bearer <token>" with a token configured under tokens: in gatehouse.yaml' },
+  GH_ERR_AUTH_INVALID_TOKEN: { status: 401, hint: 'the token is malformed or matches no configured token; check the token your client sends' },
+  GH_ERR_PORTAL_NOT_FOUND: { status: 404, hint: 'use /mcp for the default portal or /mcp/<portal> with a portal named in gatehouse.yaml' },
+  GH_ERR_BODY_TOO_LARGE: { status: 413, hint: 'send a smaller request or raise gateway.max_body_bytes' },
+  GH_ERR_UNSUPPORTED_MEDIA_TYPE: { status: 415, hint: 'send JSON-RPC with "Content-Type: application/json"' },
+} as const;
+
+export type GatewayErrorCode = keyof typeof GATEWAY_ERRORS;
+
+/** JSON-RPC error code for a tool the caller may not see or that does not exist. */
+export const UNKNOWN_TOOL_RPC_CODE = -32602;
+
+export function httpErrorBody(code: GatewayErrorCode, message: string) {
+  return { error: { code, message: `${message}; ${GATEWAY_ERRORS[code].hint}` } };
+}
+
+/** The same error shaped as a JSON-RPC response, for clients that only understand those on /mcp. */
+export function jsonRpcErrorBody(code: GatewayErrorCode, message: string) {
+  return {
+    jsonrpc: '2.0' as const,
+    id: null,
+    error: { code: -32600, message: `${message}; ${GATEWAY_ERRORS[code].hint}`, data: { code } },
+  };
+}

@@ -1,0 +1,120 @@
+import type { Logger } from 'pino';
+import type { Tool } from '@modelcontextprotocol/server';
+import type { UpstreamConnection } from './upstream/index.ts';
+
+/** How one upstream server is reached; connecting is retried in the background until it succeeds. */
+export interface CatalogServer {
+  name: string;
+  connect(): Promise<UpstreamConnection>;
+}
+
+export interface CatalogEntry {
+  /** The name clients see and call. */
+  exposedName: string;
+  server: string;
+  /** The tool's name on its upstream. */
+  upstreamName: string;
+  upstream: UpstreamConnection;
+  definition: Tool;
+}
+
+export interface ToolCatalogOptions {
+  portal: string;
+  servers: CatalogServer[];
+  prefix: boolean;
+  separator: string;
+  logger: Logger;
+  retryDelayMs?: number;
+}
+
+/**
+ * The tools of one portal: every server's tools under namespaced names, kept current when an
+ * upstream reports a change or reconnects. A server that is down contributes no tools until it is
+ * back, rather than failing the whole portal.
+ */
+export function createToolCatalog(options: ToolCatalogOptions) {
+  const { portal, servers, prefix, separator, logger } = options;
+  const retryDelayMs = options.retryDelayMs ?? 5_000;
+  const connections = new Map<string, UpstreamConnection>();
+  const toolsByServer = new Map<string, CatalogEntry[]>();
+  const listeners = new Set<() => void>();
+  const timers = new Set<NodeJS.Timeout>();
+  let closed = false;
+
+  const exposedNameOf = (server: string, tool: string) => (prefix ? `${server}${separator}${tool}` : tool);
+
+  async function refreshServer(server: string): Promise<void> {
+    const upstream = connections.get(server);
+    if (!upstream) return;
+    try {
+      const tools = await upstream.listTools();
+      toolsByServer.set(
+        server,
+        tools.map((definition) => ({
+          exposedName: exposedNameOf(server, definition.name),
+          server,
+          upstreamName: definition.name,
+          upstream,
+          definition: { ...definition, name: exposedNameOf(server, definition.name) },
+        })),
+      );
+    } catch (error) {
+      toolsByServer.delete(server);
+      logger.warn({ portal, server, err: error }, 'could not list the tools of an upstream server; its tools are hidden until it answers');
+    }
+    for (const listener of listeners) listener();
+  }
+
+  async function connectServer(server: CatalogServer): Promise<void> {
+    if (closed) return;
+    try {
+      const upstream = await server.connect();
+      if (closed) {
+        await upstream.close();
+        return;
+      }
+      connections.set(server.name, upstream);
+      upstream.onToolsChanged(() => void refreshServer(server.name));
+      await refreshServer(server.name);
+    } catch (error) {
+      logger.error({ portal, server: server.name, err: error, retry_in_ms: retryDelayMs }, 'could not connect to an upstream server');
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        void connectServer(server);
+      }, retryDelayMs);
+      timers.add(timer);
+    }
+  }
+
+  return {
+    /** Connects every server; resolves when each has either listed its tools or failed its first attempt. */
+    async start(): Promise<void> {
+      await Promise.all(servers.map((server) => connectServer(server)));
+    },
+
+    list(): Tool[] {
+      return [...toolsByServer.values()].flat().map((entry) => entry.definition);
+    },
+
+    resolve(exposedName: string): CatalogEntry | undefined {
+      for (const entries of toolsByServer.values()) {
+        const entry = entries.find((candidate) => candidate.exposedName === exposedName);
+        if (entry) return entry;
+      }
+      return undefined;
+    },
+
+    onChange(listener: () => void): void {
+      listeners.add(listener);
+    },
+
+    async close(): Promise<void> {
+      closed = true;
+      for (const timer of timers) clearTimeout(timer);
+      await Promise.all([...connections.values()].map((upstream) => upstream.close()));
+      connections.clear();
+    },
+  };
+}
+
+export type ToolCatalog = ReturnType<typeof createToolCatalog>;

@@ -82,7 +82,8 @@ function explainOpenFailure(storePath: string, error: unknown): AuditIngestError
   if (holder !== undefined) {
     return new AuditIngestError(
       'GH_ERR_AUDIT_STORE_IN_USE',
-      `the chDB store at ${storePath} is in use by another process (pid ${holder}; a running \`gatehouse start\`?) — a chDB data directory admits one process at a time`,
+      `the chDB store at ${storePath} is in use by another process (pid ${holder}; a running \`gatehouse start\`?) — ` +
+        'a chDB data directory admits one process at a time',
       { cause: error },
     );
   }

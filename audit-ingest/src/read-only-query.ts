@@ -32,12 +32,21 @@ export async function runReadOnlyQuery(connection: ClickHouseClient, sql: string
     const result = await connection.query({
       query: statement,
       format: 'JSONCompactEachRowWithNamesAndTypes',
-      clickhouse_settings: { readonly: '1' },
+      clickhouse_settings: {
+        // chDB prints 64-bit integers as JSON numbers, a server as strings; strings keep offsets exact on both.
+        output_format_json_quote_64bit_integers: 1,
+        // Last: on chDB settings become SET statements in this order, and none may follow readonly.
+        readonly: '1',
+      },
     });
     rows = await result.json<unknown[]>();
   } catch (error) {
     if ((error as { code?: unknown }).code === READONLY_CODE) {
-      throw new AuditIngestError('GH_ERR_AUDIT_QUERY_NOT_READ_ONLY', 'the audit store refused the statement in read-only mode: it would write, change a setting or read outside the store (file, url and other table functions)');
+      throw new AuditIngestError(
+        'GH_ERR_AUDIT_QUERY_NOT_READ_ONLY',
+        'the audit store refused the statement in read-only mode: it would write, change a setting, ' +
+          'or read outside the store (file, url and other table functions)',
+      );
     }
     throw new AuditIngestError('GH_ERR_AUDIT_QUERY_FAILED', `the audit query failed: ${describeClickHouseError(error)}`, {
       cause: error,
@@ -63,7 +72,10 @@ export function singleReadStatement(sql: string): string {
   const keyword = trimmedCode.trimStart().replace(/^\(+\s*/, '');
   if (!READ_STATEMENT.test(keyword)) {
     const first = /^\S+/.exec(keyword)?.[0] ?? '';
-    throw new AuditIngestError('GH_ERR_AUDIT_QUERY_NOT_READ_ONLY', `the audit query starts with ${first.slice(0, 20).toUpperCase()}, which is not a read`);
+    throw new AuditIngestError(
+      'GH_ERR_AUDIT_QUERY_NOT_READ_ONLY',
+      `the audit query starts with ${first.slice(0, 20).toUpperCase()}, which is not a read`,
+    );
   }
   // Literals and comments were blanked to the same length, so the cut applies to the original.
   return sql.slice(0, trimmedCode.length);

@@ -29,10 +29,11 @@ describe('audit ingest from the bus', () => {
   let store: TempStore;
   let bus: Bus;
   let ingest: AuditIngest;
+  const handlerErrors: unknown[] = [];
 
   beforeAll(async () => {
     store = openTempStore();
-    bus = createInProcessBus();
+    bus = createInProcessBus({ retryDelayMs: 50, onHandlerError: (error) => handlerErrors.push(error) });
     ingest = createAuditIngest({ bus, topics, connection: store.connection, logger });
     await ingest.start();
   });
@@ -92,6 +93,20 @@ describe('audit ingest from the bus', () => {
     const rows = await rowsOfTrace(context.trace_id);
     expect(rows).toHaveLength(events.length);
     expect(new Set(rows.map((row) => row.event_id))).toEqual(new Set(events.map((event) => event.id)));
+  });
+
+  it('delivers a batch again after ClickHouse refused it, and stores it once', async () => {
+    const context = uniqueContext();
+    const [event] = toolCallEvents(context);
+    const errorsBefore = handlerErrors.length;
+    await store.connection.command({ query: 'RENAME TABLE audit_events TO audit_events_parked' });
+
+    const publishing = bus.publish(topics.audit, event!);
+    await waitFor(async () => handlerErrors.length > errorsBefore + 1);
+    await store.connection.command({ query: 'RENAME TABLE audit_events_parked TO audit_events' });
+    await publishing;
+
+    expect((await rowsOfTrace(context.trace_id)).map((row) => row.event_id)).toEqual([event!.id]);
   });
 
   it('consumes the events published before it started, from the beginning of the topic', async () => {

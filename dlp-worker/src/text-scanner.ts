@@ -76,9 +76,14 @@ function exactMatches({ detector, exact }: CompiledDetector, text: string): Text
     const [start, end] = match.indices?.groups?.['value'] ?? match.indices![0]!;
     if (detector.validate === undefined || detector.validate(text.slice(start, end))) {
       matches.push({ detector, start, end });
+      // Resume at the value's end, not the match's: trailing context may be the next value's leading context.
+      exact.lastIndex = Math.max(end, match.index + 1);
+    } else {
+      // A rejected match may have swallowed the start of a real value ("…6789 4111 1111 1111 1111"
+      // read as one card): retry just after its start. Validated patterns are bounded in length,
+      // so the rescanning stays proportional to the text.
+      exact.lastIndex = Math.max(start, match.index) + 1;
     }
-    // Resume at the value's end, not the match's: trailing context may be the next value's leading context.
-    exact.lastIndex = Math.max(end, match.index + 1);
   }
   return matches;
 }

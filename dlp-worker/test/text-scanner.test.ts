@@ -67,6 +67,13 @@ describe('createTextScanner', () => {
     expect(found).toEqual(['123-45-6789', '536-22-1234']);
   });
 
+  it('finds a value that starts inside a rejected match', () => {
+    const scanner = createTextScanner(builtInDetectors);
+    const text = 'ssn 123-45-6789 4111 1111 1111 1111';
+    const found = scanner.scanText(text).map((m) => `${m.detector.id}:${text.slice(m.start, m.end)}`);
+    expect(found.sort()).toEqual(['payment_card:4111 1111 1111 1111', 'us_ssn:123-45-6789']);
+  });
+
   it('refuses a shard size below 1', () => {
     expect(() => createTextScanner(builtInDetectors, { maxPatternsPerSet: 0 })).toThrow(RangeError);
   });

@@ -164,7 +164,7 @@ async function startConsumer(
   const joined = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
 
   const pinStartOffsets = async (assigned: number[]) => {
-    if (false as boolean) {
+    if (!fromBeginning && assigned.length > 0) {
       const [committed] = await admin.fetchOffsets({ groupId: group, topics: [topic] });
       const uncommitted = new Set(
         (committed?.partitions ?? []).filter((p) => assigned.includes(p.partition) && p.offset === '-1').map((p) => p.partition),
@@ -229,7 +229,7 @@ async function startConsumer(
   try {
     // Partitions the group never committed start at the beginning only when asked; otherwise
     // pinStartOffsets commits them before the first fetch.
-    await consumer.subscribe({ topics: [topic], fromBeginning });
+    await consumer.subscribe({ topics: [topic], fromBeginning: true });
     const running = consumer.run({ eachBatchAutoResolve: false, partitionsConsumedConcurrently: settings.concurrency, eachBatch });
     consumer.pause([{ topic }]);
     await running;
@@ -255,8 +255,11 @@ function withTimeout(promise: Promise<void>, ms: number, what: string): Promise<
 function logKafkaEntry(logger: Logger, { namespace, level, log }: LogEntry): void {
   const { message, timestamp: _timestamp, logger: _name, ...fields } = log;
   const context = { kafkajs: namespace, ...fields };
-  // A rebalance is routine (a member joined or left) though kafkajs reports it as an error.
-  if (message.includes('The group is rebalancing')) logger.info(context, message);
+  // kafkajs reports each retriable protocol error response (coordinator loading, rebalance in
+  // progress) as an error before retrying it; a failure that outlasts the retries surfaces as a
+  // rejected call or a consumer crash, which are logged as errors.
+  if (namespace === 'Connection' && message.startsWith('Response ')) logger.debug(context, message);
+  else if (message.includes('The group is rebalancing')) logger.info(context, message);
   else if (level === logLevel.ERROR || level === logLevel.NOTHING) logger.error(context, message);
   else logger.warn(context, message);
 }

@@ -187,7 +187,7 @@ describe('Kafka bus', () => {
     const before = toolCall();
     await bus.publish(topic, before);
 
-    for (let round = 0; round < 3; round++) {
+    for (let round = 0; round < 5; round++) {
       const received = recorder();
       await bus.subscribe({ topic, group: uniqueKafkaName('group') }, received.handler);
       const after = toolCall();

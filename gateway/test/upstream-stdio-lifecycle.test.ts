@@ -112,4 +112,31 @@ describe('stdio upstream process lifecycle', () => {
     expect(captured.lines.some((line) => line.msg === 'upstream process restarted')).toBe(false);
     expect(await waitForExit(grandchildPid, 2_000)).toBe(true);
   });
+
+  it('fires onToolsChanged when the server announces a changed tool list', async () => {
+    const { logger } = captureLogger();
+    connection = await connectStdioUpstream({ name: 'fixture', command: process.execPath, args: [FIXTURE_SERVER], logger, killGraceMs: 300 });
+    const changed = new Promise<void>((resolve) => connection?.onToolsChanged(resolve));
+
+    await connection.callTool('add_tool', { name: 'added_later' });
+    await changed;
+
+    expect((await connection.listTools()).map((tool) => tool.name)).toContain('added_later');
+  });
+
+  it('fails a slow call with GH_ERR_UPSTREAM_TIMEOUT and an aborted one with GH_ERR_UPSTREAM_ABORTED', async () => {
+    const { logger } = captureLogger();
+    connection = await connectStdioUpstream({ name: 'fixture', command: process.execPath, args: [FIXTURE_SERVER], logger, killGraceMs: 300 });
+    const aborter = new AbortController();
+
+    const timedOut = connection.callTool('sleep', { ms: 5_000 }, { timeoutMs: 100 });
+    const aborted = connection.callTool('sleep', { ms: 5_000 }, { signal: aborter.signal });
+    aborter.abort();
+
+    await Promise.all([
+      expect(timedOut).rejects.toMatchObject({ code: 'GH_ERR_UPSTREAM_TIMEOUT' }),
+      expect(aborted).rejects.toMatchObject({ code: 'GH_ERR_UPSTREAM_ABORTED' }),
+    ]);
+    expect((await connection.callTool('sleep', { ms: 1 })).content).toEqual([{ type: 'text', text: 'slept 1' }]);
+  });
 });

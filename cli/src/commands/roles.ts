@@ -40,8 +40,15 @@ function roleCommand(name: string, summary: string, help: string, start: (contex
         );
       }
       const logger = createLogger(io.env, name);
-      const bus = createKafkaBus({ brokers: settings.kafkaBrokers, clientId: `${settings.config.bus.kafka.client_id}-${name}`, logger });
       const topics = topicNames(settings.config.bus.kafka.topic_prefix);
+      const replyTopicPrefix = topics.verdictsFor('');
+      const bus = createKafkaBus({
+        brokers: settings.kafkaBrokers,
+        clientId: `${settings.config.bus.kafka.client_id}-${name}`,
+        logger,
+        // A reply topic is read by one gateway instance; the shared topics spread over workers.
+        partitionsFor: (topic) => (topic.startsWith(replyTopicPrefix) ? 1 : settings.config.bus.kafka.partitions),
+      });
       let stop: () => Promise<void>;
       try {
         stop = await start({ settings, bus, topics, logger, io });

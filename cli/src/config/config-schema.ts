@@ -22,6 +22,8 @@ const BusSectionSchema = z
         brokers: z.array(z.string().regex(/^[^\s:]+:\d+$/, 'expected host:port')).default([]),
         client_id: z.string().default('gatehouse'),
         topic_prefix: z.string().regex(/^[A-Za-z0-9._-]*$/, 'use letters, digits, ".", "_" and "-"').default('gatehouse.'),
+        /** Partitions of the invocations and audit topics when Gatehouse creates them: the most DLP workers or ingesters that can share the work. */
+        partitions: z.number().int().min(1).max(1000).default(6),
       })
       .strict()
       .prefault({}),

@@ -1,0 +1,117 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { once } from 'node:events';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClickHouseConnection } from '../src/index.ts';
+import { openTempStore, queryRows, type TempStore } from './support/temp-store.ts';
+
+const REPO_ROOT = new URL('../../', import.meta.url).pathname;
+
+describe('chDB connection through @clickhouse/client', () => {
+  describe('settings', () => {
+    let store: TempStore;
+    beforeAll(async () => {
+      store = openTempStore();
+      await store.connection.command({ query: 'CREATE TABLE probe (id UInt32) ENGINE = MergeTree ORDER BY id' });
+    });
+    afterAll(async () => {
+      await store.dispose();
+    });
+
+    it.each([
+      'INSERT INTO probe VALUES (1)',
+      'ALTER TABLE probe DELETE WHERE 1',
+      'DROP TABLE probe',
+      'CREATE TABLE other (a UInt8) ENGINE = Memory',
+    ])('rejects %s under readonly=1, as a server does', async (sql) => {
+      await expect(store.connection.command({ query: sql, clickhouse_settings: { readonly: '1' } })).rejects.toMatchObject({ code: '164' });
+    });
+
+    it('applies settings to their own request only: a readonly query leaves the client writable', async () => {
+      await store.connection.query({ query: 'SELECT 1', clickhouse_settings: { readonly: '1' } });
+
+      await store.connection.insert({ table: 'probe', values: [{ id: 7 }], format: 'JSONEachRow' });
+
+      expect(await queryRows(store.connection, 'SELECT id FROM probe WHERE id = 7')).toEqual([{ id: 7 }]);
+      const [setting] = await queryRows<{ value: string }>(store.connection, "SELECT value FROM system.settings WHERE name = 'readonly'");
+      expect(setting?.value).toBe('0');
+    });
+  });
+
+  describe('one data directory per process', () => {
+    let holder: ChildProcess | undefined;
+    const dirs: string[] = [];
+    const tempDir = () => {
+      const dir = mkdtempSync(join(tmpdir(), 'gatehouse-audit-conn-'));
+      dirs.push(dir);
+      return dir;
+    };
+    afterAll(async () => {
+      if (holder && holder.exitCode === null) {
+        holder.kill();
+        await once(holder, 'exit');
+      }
+      for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('names the other process when a store is in use elsewhere', async () => {
+      const path = tempDir();
+      holder = spawn(
+        process.execPath,
+        [
+          '--input-type=module',
+          '-e',
+          `import { createChdbConnection } from 'chdb/connection';
+           const connection = createChdbConnection({ path: process.argv[1] });
+           await connection.query({ query: 'SELECT 1', format: 'CSV' });
+           process.stdout.write('ready\\n');
+           process.stdin.on('end', async () => { await connection.close(); process.exit(0); });
+           process.stdin.resume();`,
+          path,
+        ],
+        { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'ignore'] },
+      );
+      const [ready] = await once(holder.stdout!, 'data');
+      expect(String(ready)).toBe('ready\n');
+
+      let failure: unknown;
+      try {
+        createClickHouseConnection({ kind: 'chdb', path });
+      } catch (error) {
+        failure = error;
+      }
+
+      expect(failure).toMatchObject({ code: 'GH_ERR_AUDIT_STORE_IN_USE' });
+      expect((failure as Error).message).toContain(`the chDB store at ${path} is in use by another process (pid ${holder.pid}; a running \`gatehouse start\`?)`);
+      holder.stdin!.end();
+      await once(holder, 'exit');
+    });
+
+    it('opens another path once the first is closed, and refuses a second path while one is open', async () => {
+      const firstPath = tempDir();
+      const first = createClickHouseConnection({ kind: 'chdb', path: firstPath });
+      await first.query({ query: 'SELECT 1' });
+      const secondPath = tempDir();
+
+      expect(() => createClickHouseConnection({ kind: 'chdb', path: secondPath })).toThrow(
+        expect.objectContaining({ code: 'GH_ERR_AUDIT_STORE_OTHER_PATH_OPEN' }),
+      );
+      const samePathAgain = createClickHouseConnection({ kind: 'chdb', path: firstPath });
+      await samePathAgain.close();
+      expect(await queryRows(first, 'SELECT 1 AS one')).toEqual([{ one: 1 }]);
+      await first.close();
+
+      const second = createClickHouseConnection({ kind: 'chdb', path: secondPath });
+      expect(await queryRows(second, 'SELECT 42 AS answer')).toEqual([{ answer: 42 }]);
+      await second.close();
+    });
+  });
+
+  it('rejects options that name no usable store', () => {
+    expect(() => createClickHouseConnection({ kind: 'clickhouse', url: 'ftp://127.0.0.1' })).toThrow(
+      expect.objectContaining({ code: 'GH_ERR_AUDIT_CONNECTION_INVALID' }),
+    );
+  });
+});

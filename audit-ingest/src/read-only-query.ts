@@ -82,8 +82,10 @@ export function singleReadStatement(sql: string): string {
 }
 
 /**
- * `sql` with string literals, quoted identifiers and comments replaced by spaces of the same
- * length, so that keywords and semicolons inside them are not mistaken for statement structure.
+ * `sql` with comments replaced by spaces and string literals and quoted identifiers by `_`, each
+ * of the same length, so that keywords and semicolons inside them are not mistaken for statement
+ * structure. Literals are not blanked to spaces: a statement ending in one would lose it when
+ * trailing whitespace is cut.
  */
 function withoutCommentsAndLiterals(sql: string): string {
   let out = '';
@@ -92,15 +94,18 @@ function withoutCommentsAndLiterals(sql: string): string {
     const char = sql[i]!;
     const next = sql[i + 1];
     let end: number;
-    if (char === "'" || char === '"' || char === '`') end = closingQuote(sql, i, char);
-    else if ((char === '-' && next === '-') || char === '#') end = lineEnd(sql, i);
+    let fill = ' ';
+    if (char === "'" || char === '"' || char === '`') {
+      end = closingQuote(sql, i, char);
+      fill = '_';
+    } else if ((char === '-' && next === '-') || char === '#') end = lineEnd(sql, i);
     else if (char === '/' && next === '*') end = sql.indexOf('*/', i + 2) < 0 ? sql.length : sql.indexOf('*/', i + 2) + 2;
     else {
       out += char;
       i += 1;
       continue;
     }
-    out += ' '.repeat(end - i);
+    out += fill.repeat(end - i);
     i = end;
   }
   return out;

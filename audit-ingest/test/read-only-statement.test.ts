@@ -9,6 +9,8 @@ describe('singleReadStatement', () => {
     ['-- who called the customer DB\nSELECT principal_subject FROM audit_events', '-- who called the customer DB\nSELECT principal_subject FROM audit_events'],
     ["SELECT 'a;b' AS s -- trailing; comment", "SELECT 'a;b' AS s"],
     ['(SELECT 1) UNION ALL (SELECT 2)', '(SELECT 1) UNION ALL (SELECT 2)'],
+    ["SELECT * FROM audit_events WHERE tool = 'get_customer'", "SELECT * FROM audit_events WHERE tool = 'get_customer'"],
+    ["SELECT \"type\" FROM audit_events WHERE tool = 'echo' ;", "SELECT \"type\" FROM audit_events WHERE tool = 'echo'"],
     ['SHOW TABLES', 'SHOW TABLES'],
     ['DESC audit_events', 'DESC audit_events'],
     ['EXPLAIN SELECT 1', 'EXPLAIN SELECT 1'],

@@ -42,11 +42,11 @@ async function main(argv: string[]): Promise<number> {
       io.stderr.write(`gatehouse ${name}: ${error.message}\nRun "gatehouse ${name} --help" for usage.\n`);
       return 2;
     }
-    if (error instanceof ConfigError) {
-      io.stderr.write(`gatehouse ${name}: ${error.message}\n`);
-      return 1;
-    }
-    throw error;
+    const code = (error as { code?: unknown }).code;
+    const detail = typeof code === 'string' && code.startsWith('GH_ERR_') ? ` [${code}]` : '';
+    io.stderr.write(`gatehouse ${name}: ${(error as Error).message}${detail}\n`);
+    if (!(error instanceof ConfigError) && io.env['LOG_LEVEL'] === 'debug') io.stderr.write(`${(error as Error).stack}\n`);
+    return 1;
   }
 }
 

@@ -19,6 +19,12 @@ export interface StartLocalKafkaOptions {
   port?: number;
   /** Controller port on 127.0.0.1; a free one when omitted. */
   controllerPort?: number;
+  /**
+   * Stop the broker when this process exits, however it exits (a test run killed by a timeout
+   * must not leave a JVM behind). Without it the broker outlives its starter, as `gatehouse kafka
+   * start` wants.
+   */
+  ownerPid?: number;
   /** Give up waiting for the broker after this long. Default 90 s (the first start also downloads jars first). */
   startTimeoutMs?: number;
   logger?: Logger;
@@ -78,6 +84,7 @@ export async function startLocalKafka(options: StartLocalKafkaOptions): Promise<
     const brokers = [`127.0.0.1:${port}`];
     const pid = launch(classpath, files);
     await writeFile(files.pidFile, `${pid}\n`);
+    if (options.ownerPid !== undefined) watchOwner(options.ownerPid, pid);
     try {
       await waitUntilReady(brokers, pid, options.startTimeoutMs ?? 90_000, files.logFile);
     } catch (error) {
@@ -214,51 +221,10 @@ function checkJava(): Promise<void> {
   });
 }
 
-/** A port that was free on 127.0.0.1 a moment ago, different from `avoid`. */
-async function freePort(avoid?: number): Promise<number> {
-  for (;;) {
-    const port = await new Promise<number>((done, fail) => {
-      const server = createServer();
-      server.once('error', fail);
-      server.listen(0, '127.0.0.1', () => {
-        const address = server.address();
-        server.close(() => done(typeof address === 'object' && address ? address.port : 0));
-      });
-    });
-    if (port !== avoid) return port;
-  }
-}
-
-async function assertPortFree(port: number, flag: string): Promise<void> {
-  await new Promise<void>((done, fail) => {
-    const server = createServer();
-    server.once('error', () =>
-      fail(new LocalKafkaError('GH_ERR_KAFKA_PORT_IN_USE', `port ${port} on 127.0.0.1 is already in use; choose another with ${flag} <port>`)),
-    );
-    server.listen(port, '127.0.0.1', () => server.close(() => done()));
-  });
-}
-
 function readPid(pidFile: string): number | undefined {
   if (!existsSync(pidFile)) return undefined;
   const pid = Number.parseInt(readFileSync(pidFile, 'utf8').trim(), 10);
   return Number.isInteger(pid) && pid > 0 ? pid : undefined;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-  // An exited child its parent has not reaped yet still answers signal 0.
-  const stat = `/proc/${pid}/stat`;
-  if (!existsSync(stat)) return true;
-  try {
-    return readFileSync(stat, 'utf8').split(') ')[1]?.[0] !== 'Z';
-  } catch {
-    return false;
-  }
 }
 
 /** Guards against a stale pid file whose pid now belongs to another process. */
@@ -271,23 +237,6 @@ function isOurBroker(pid: number, serverProperties: string): boolean {
   } catch {
     return false;
   }
-}
-
-function signalGroup(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    // Already gone.
-  }
-}
-
-async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (!isAlive(pid)) return true;
-    await sleep(100);
-  }
-  return !isAlive(pid);
 }
 
 async function tail(file: string, lines = 40): Promise<string> {

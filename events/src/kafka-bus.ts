@@ -76,15 +76,17 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
 
     async subscribe(subscribeOptions: SubscribeOptions, handler: BatchHandler): Promise<Subscription> {
       assertOpen();
+      const heartbeatIntervalMs = options.heartbeatIntervalMs ?? 1_000;
       const consumer = kafka.consumer({
         groupId: subscribeOptions.group,
         maxWaitTimeInMs: options.maxWaitTimeInMs ?? 50,
         minBytes: 1,
         sessionTimeout: options.sessionTimeoutMs ?? 10_000,
-        heartbeatInterval: options.heartbeatIntervalMs ?? 1_000,
+        heartbeatInterval: heartbeatIntervalMs,
       });
       const subscription = await startConsumer(consumer, await connectedAdmin(), subscribeOptions, handler, {
         logger: logger.child({ topic: subscribeOptions.topic, group: subscribeOptions.group }),
+        heartbeatIntervalMs,
         concurrency: options.partitionsConsumedConcurrently ?? 1,
         retryDelayMs: options.retryDelayMs ?? 200,
         joinTimeoutMs: options.joinTimeoutMs ?? 60_000,
@@ -136,6 +138,7 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
 
 interface ConsumerSettings {
   logger: Logger;
+  heartbeatIntervalMs: number;
   concurrency: number;
   retryDelayMs: number;
   joinTimeoutMs: number;
@@ -197,30 +200,37 @@ async function startConsumer(
     if (!ready) settle?.reject(payload.error);
   });
 
-  const eachBatch = async ({ batch, resolveOffset, commitOffsetsIfNecessary, uncommittedOffsets, isRunning, isStale }: EachBatchPayload) => {
+  const retryDelays = new Map<number, number>();
+  const eachBatch = async ({ batch, resolveOffset, commitOffsetsIfNecessary, uncommittedOffsets, heartbeat, isRunning, isStale }: EachBatchPayload) => {
     if (!isRunning() || isStale() || batch.messages.length === 0) return;
+    const { partition } = batch;
     const delivered: DeliveredEvent[] = [];
     for (const message of batch.messages) {
       try {
-        delivered.push({ event: decodeEvent(message.value ?? ''), partition: batch.partition, offset: message.offset });
+        delivered.push({ event: decodeEvent(message.value ?? ''), partition, offset: message.offset });
       } catch (error) {
         // The reason only: the record may carry raw payloads.
         logger.error(
-          { partition: batch.partition, offset: message.offset, reason: error instanceof Error ? error.message : String(error) },
+          { partition, offset: message.offset, reason: error instanceof Error ? error.message : String(error) },
           'skipped a record that is not a valid event',
         );
       }
     }
+    // A slow handler must not cost the consumer its group membership.
+    const beating = setInterval(() => heartbeat().catch(() => undefined), settings.heartbeatIntervalMs);
     try {
       if (delivered.length > 0) await handler(delivered);
     } catch (error) {
-      logger.error({ err: error, partition: batch.partition, offset: batch.firstOffset(), retryInMs: retryDelay }, 'event handler failed; the batch will be delivered again');
-      consumer.seek({ topic, partition: batch.partition, offset: batch.firstOffset() ?? batch.messages[0]!.offset });
-      await new Promise((resolve) => setTimeout(resolve, retryDelay));
-      retryDelay = Math.min(retryDelay * 2, MAX_RETRY_DELAY_MS);
+      const delay = retryDelays.get(partition) ?? settings.retryDelayMs;
+      retryDelays.set(partition, Math.min(delay * 2, MAX_RETRY_DELAY_MS));
+      logger.error({ err: error, partition, offset: batch.firstOffset(), retryInMs: delay }, 'event handler failed; the batch will be delivered again');
+      consumer.seek({ topic, partition, offset: batch.messages[0]!.offset });
+      await pauseUnlessStopping(delay, isRunning);
       return;
+    } finally {
+      clearInterval(beating);
     }
-    retryDelay = settings.retryDelayMs;
+    retryDelays.delete(partition);
     resolveOffset(batch.lastOffset());
     await commitOffsetsIfNecessary(uncommittedOffsets());
   };
@@ -241,6 +251,14 @@ async function startConsumer(
   }
   logger.debug('subscribed');
   return { stop: () => consumer.disconnect() };
+}
+
+/** Waits `ms`, or less once the subscription is stopping, so stop() is not held up by a retry wait. */
+async function pauseUnlessStopping(ms: number, isRunning: () => boolean): Promise<void> {
+  const until = Date.now() + ms;
+  while (isRunning() && Date.now() < until) {
+    await new Promise((resolve) => setTimeout(resolve, Math.min(50, until - Date.now())));
+  }
 }
 
 function withTimeout(promise: Promise<void>, ms: number, what: string): Promise<void> {

@@ -30,24 +30,14 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const kafka = await startLocalKafka({
     dataDir,
     cacheDir: defaultKafkaCacheDir(process.env, await kafkaVersion()),
+    ownerPid: process.pid,
   });
   console.log(`test Kafka broker ${kafka.brokers.join(',')} ready in ${Date.now() - started} ms (data in ${dataDir})`);
-  // The broker runs in its own process group; if this run exits without teardown, take it along.
-  const killOnExit = () => {
-    try {
-      process.kill(-kafka.pid, 'SIGKILL');
-    } catch {
-      // Already stopped.
-    }
-  };
-  process.once('exit', killOnExit);
-
   project.provide('kafkaBrokers', kafka.brokers);
   process.env.GATEHOUSE_TEST_KAFKA_BROKERS = kafka.brokers.join(',');
 
   return async () => {
     await kafka.stop();
-    process.off('exit', killOnExit);
     delete process.env.GATEHOUSE_TEST_KAFKA_BROKERS;
     await rm(dataDir, { recursive: true, force: true });
   };

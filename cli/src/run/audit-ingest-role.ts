@@ -27,6 +27,7 @@ export async function openAuditStore(settings: StoreSettings, logger: Logger): P
 }
 
 export async function startAuditIngest(input: { bus: Bus; topics: Topics; store: AuditStore; logger: Logger }) {
+  await input.bus.ensureTopics([input.topics.audit]);
   const ingest = createAuditIngest({ bus: input.bus, topics: input.topics, connection: input.store.connection, logger: input.logger });
   await ingest.start();
   return ingest;

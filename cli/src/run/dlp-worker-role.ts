@@ -4,6 +4,7 @@ import { createDlpWorker } from '../../../dlp-worker/src/index.ts';
 import type { RuntimeSettings } from '../config/runtime-settings.ts';
 
 export async function startDlpWorker(input: { bus: Bus; topics: Topics; settings: RuntimeSettings; clock: Clock; logger: Logger }) {
+  await input.bus.ensureTopics([input.topics.invocations, input.topics.audit]);
   const worker = createDlpWorker({
     bus: input.bus,
     topics: input.topics,

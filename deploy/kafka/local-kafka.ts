@@ -1,7 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
 import { existsSync, openSync, closeSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, logLevel } from 'kafkajs';
@@ -9,6 +8,8 @@ import type { Logger } from 'pino';
 import { brokersFromServerProperties, randomClusterId, renderLog4jProperties, renderServerProperties } from './broker-config.ts';
 import { resolveKafkaJars } from './kafka-jars.ts';
 import { LocalKafkaError } from './local-kafka-error.ts';
+import { assertPortFree, freePort } from './ports.ts';
+import { isAlive, signalGroup, waitForExit, watchOwner } from './process-group.ts';
 
 export interface StartLocalKafkaOptions {
   /** Holds the broker's config, data, log file and pid file; reused data survives restarts. */

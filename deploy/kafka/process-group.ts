@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 
+/** Whether `pid` is a live (not zombie) process. */
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -18,6 +19,7 @@ export function isAlive(pid: number): boolean {
   }
 }
 
+/** Signals the broker JVM and anything it started: `pid` leads its own process group. */
 export function signalGroup(pid: number, signal: NodeJS.Signals): void {
   try {
     process.kill(-pid, signal);
@@ -26,6 +28,7 @@ export function signalGroup(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
+/** Resolves true once `pid` has exited, false if it still runs after `timeoutMs`. */
 export async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {

@@ -13,9 +13,16 @@ export interface RoleProcess {
  * Runs `gatehouse <role>` as its own process, as in production, and resolves once its stdout
  * matches `ready` (the line each role prints when it takes work).
  */
-export async function startRoleProcess(role: string, args: string[], env: NodeJS.ProcessEnv, ready: RegExp, timeoutMs = 60_000): Promise<RoleProcess & { match: RegExpMatchArray }> {
+export async function startRoleProcess(
+  role: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  ready: RegExp,
+  timeoutMs = 60_000,
+  cwd = REPO_ROOT,
+): Promise<RoleProcess & { match: RegExpMatchArray }> {
   const child = spawn(process.execPath, [path.join(REPO_ROOT, 'cli', 'src', 'main.ts'), role, ...args], {
-    cwd: REPO_ROOT,
+    cwd,
     env: { PATH: process.env['PATH'] ?? '', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -159,7 +159,6 @@ async function startConsumer(
   settings: ConsumerSettings,
 ): Promise<Subscription> {
   const { logger } = settings;
-  let retryDelay = settings.retryDelayMs;
   let ready = false;
   let failed = false;
   let joins = 0;

@@ -110,7 +110,7 @@ async function main(): Promise<void> {
       const topics = topicNames(settings.config.bus.kafka.topic_prefix);
       const replyPrefix = topics.verdictsFor('');
       const newBus = (role: string) => {
-        const bus = createKafkaBus({ brokers: kafka.brokers, clientId: `bench-${role}`, logger, partitionsFor: (topic) => (topic.startsWith(replyPrefix) ? 1 : 6) });
+        const bus = createKafkaBus({ brokers: kafka.brokers, clientId: `bench-${role}`, logger, partitionsFor: (topic) => (topic.startsWith(replyPrefix) ? 1 : 6), partitionsConsumedConcurrently: 6 });
         buses.push(bus);
         return bus;
       };

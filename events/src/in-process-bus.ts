@@ -121,9 +121,11 @@ export function createInProcessBus(options: InProcessBusOptions = {}): Bus {
       const topic = topicNamed(subscribeOptions.topic);
       let group = topic.groups.get(subscribeOptions.group);
       if (!group || group.stopped) {
+        // A group that stopped keeps its committed offset, as in Kafka; fromBeginning applies only to a new group.
+        const committed = group ? Math.max(group.nextOffset, topic.base) : undefined;
         group = {
           name: subscribeOptions.group,
-          nextOffset: subscribeOptions.fromBeginning ? topic.base : end(topic),
+          nextOffset: committed ?? (subscribeOptions.fromBeginning ? topic.base : end(topic)),
           members: [],
           nextMember: 0,
           pumping: false,

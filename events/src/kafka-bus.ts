@@ -2,6 +2,7 @@ import { Kafka, Partitioners, logLevel, type Admin, type Consumer, type EachBatc
 import type { Logger } from 'pino';
 import type { BatchHandler, Bus, DeliveredEvent, SubscribeOptions, Subscription } from './bus.ts';
 import { decodeEvent, encodeEvent } from './codec.ts';
+import { createPublishBatcher } from './publish-batcher.ts';
 import type { Event } from './events.ts';
 
 export interface KafkaBusOptions {
@@ -60,6 +61,18 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
     await adminReady;
     return admin;
   };
+  const send = createPublishBatcher(async (messages) => {
+    const byTopic = new Map<string, Array<{ key: string; value: Buffer }>>();
+    for (const { topic, key, value } of messages) {
+      const list = byTopic.get(topic) ?? [];
+      list.push({ key, value });
+      byTopic.set(topic, list);
+    }
+    await (await connectedProducer()).sendBatch({
+      acks: -1,
+      topicMessages: [...byTopic].map(([topic, topicMessages]) => ({ topic, messages: topicMessages })),
+    });
+  });
   const assertOpen = () => {
     if (closed) throw new Error('the Kafka bus is closed; create a new one to publish or subscribe');
   };
@@ -67,11 +80,7 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
   return {
     async publish(topic: string, event: Event) {
       assertOpen();
-      await (await connectedProducer()).send({
-        topic,
-        acks: -1,
-        messages: [{ key: event.trace_id, value: encodeEvent(event) }],
-      });
+      await send({ topic, key: event.trace_id, value: encodeEvent(event) });
     },
 
     async subscribe(subscribeOptions: SubscribeOptions, handler: BatchHandler): Promise<Subscription> {

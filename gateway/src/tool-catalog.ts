@@ -39,6 +39,7 @@ export function createToolCatalog(options: ToolCatalogOptions) {
   const toolsByServer = new Map<string, CatalogEntry[]>();
   const listeners = new Set<() => void>();
   const timers = new Set<NodeJS.Timeout>();
+  const refreshGenerations = new Map<string, number>();
   let closed = false;
 
   const exposedNameOf = (server: string, tool: string) => (prefix ? `${server}${separator}${tool}` : tool);
@@ -46,8 +47,13 @@ export function createToolCatalog(options: ToolCatalogOptions) {
   async function refreshServer(server: string): Promise<void> {
     const upstream = connections.get(server);
     if (!upstream) return;
+    const generation = (refreshGenerations.get(server) ?? 0) + 1;
+    refreshGenerations.set(server, generation);
+    // Refreshes can overlap; an older answer arriving after a newer one is stale and must not win.
+    const superseded = () => closed || refreshGenerations.get(server) !== generation;
     try {
       const tools = await upstream.listTools();
+      if (superseded()) return;
       toolsByServer.set(
         server,
         tools.map((definition) => ({
@@ -59,6 +65,7 @@ export function createToolCatalog(options: ToolCatalogOptions) {
         })),
       );
     } catch (error) {
+      if (superseded()) return;
       toolsByServer.delete(server);
       logger.warn({ portal, server, err: error }, 'could not list the tools of an upstream server; its tools are hidden until it answers');
     }
@@ -77,6 +84,7 @@ export function createToolCatalog(options: ToolCatalogOptions) {
       upstream.onToolsChanged(() => void refreshServer(server.name));
       await refreshServer(server.name);
     } catch (error) {
+      if (closed) return;
       logger.error({ portal, server: server.name, err: error, retry_in_ms: retryDelayMs }, 'could not connect to an upstream server');
       const timer = setTimeout(() => {
         timers.delete(timer);

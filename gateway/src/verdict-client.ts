@@ -77,7 +77,10 @@ export function createVerdictClient(options: VerdictClientOptions) {
         clock,
       );
       try {
-        return await Promise.race([bus.publish(topics.invocations, invocation).then(() => answered), deadline]);
+        // The answer may arrive before publish resolves (in-process, publish also waits for the
+        // worker's audit write); the call goes on as soon as it has a verdict.
+        const published = bus.publish(topics.invocations, invocation);
+        return await Promise.race([answered, published.then(() => answered), deadline]);
       } finally {
         clearTimeout(timer);
         pending.delete(correlationId);

@@ -48,6 +48,7 @@ function roleCommand(name: string, summary: string, help: string, start: (contex
         logger,
         // A reply topic is read by one gateway instance; the shared topics spread over workers.
         partitionsFor: (topic) => (topic.startsWith(replyTopicPrefix) ? 1 : settings.config.bus.kafka.partitions),
+        partitionsConsumedConcurrently: settings.config.bus.kafka.partitions,
       });
       let stop: () => Promise<void>;
       try {

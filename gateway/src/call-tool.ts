@@ -12,6 +12,7 @@ import {
   type Topics,
 } from '../../events/src/index.ts';
 import type { CatalogEntry } from './tool-catalog.ts';
+import { UPSTREAM_ERROR_CODES, UpstreamError } from './upstream/index.ts';
 import { VerdictTimeoutError, type Verdict, type VerdictClient } from './verdict-client.ts';
 
 export interface ToolCallPipelineOptions {
@@ -104,7 +105,8 @@ export function createToolCallPipeline(options: ToolCallPipelineOptions) {
         result = await entry.upstream.callTool(entry.upstreamName, forwarded, { timeoutMs: upstreamTimeoutMs });
       } catch (error) {
         logger.warn({ err: error, trace_id: context.trace_id, server: entry.server }, 'upstream tool call failed');
-        throw new CallStopped('upstream_error', 'upstream_error', `The upstream server "${entry.server}" failed to run "${entry.upstreamName}". Try again later.`);
+        const code = error instanceof UpstreamError ? error.code : 'GH_ERR_UPSTREAM_UNAVAILABLE';
+        throw new CallStopped('upstream_error', code, `The upstream server "${entry.server}" could not run "${entry.upstreamName}" (${code}: ${UPSTREAM_ERROR_CODES[code]}).`);
       }
 
       const resultVerdict = await check(context, callId, 'result', profile, result);

@@ -7,7 +7,6 @@ export const GATEWAY_ERRORS = {
   GH_ERR_AUTH_INVALID_TOKEN: { status: 401, hint: 'the token is malformed or matches no configured token; check the token your client sends' },
   GH_ERR_PORTAL_NOT_FOUND: { status: 404, hint: 'use /mcp for the default portal or /mcp/<portal> with a portal named in gatehouse.yaml' },
   GH_ERR_BODY_TOO_LARGE: { status: 413, hint: 'send a smaller request or raise gateway.max_body_bytes' },
-  GH_ERR_UNSUPPORTED_MEDIA_TYPE: { status: 415, hint: 'send JSON-RPC with "Content-Type: application/json"' },
 } as const;
 
 export type GatewayErrorCode = keyof typeof GATEWAY_ERRORS;

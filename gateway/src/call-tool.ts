@@ -104,8 +104,10 @@ export function createToolCallPipeline(options: ToolCallPipelineOptions) {
       try {
         result = await entry.upstream.callTool(entry.upstreamName, forwarded, { timeoutMs: upstreamTimeoutMs });
       } catch (error) {
-        logger.warn({ err: error, trace_id: context.trace_id, server: entry.server }, 'upstream tool call failed');
         const code = error instanceof UpstreamError ? error.code : 'GH_ERR_UPSTREAM_UNAVAILABLE';
+        // Not the error itself: its cause and upstreamMessage carry the upstream's own text, which may echo the arguments.
+        const detail = error instanceof UpstreamError ? error.message : error instanceof Error ? error.name : typeof error;
+        logger.warn({ trace_id: context.trace_id, server: entry.server, code, detail }, 'upstream tool call failed');
         throw new CallStopped('upstream_error', code, `The upstream server "${entry.server}" could not run "${entry.upstreamName}" (${code}: ${UPSTREAM_ERROR_CODES[code]}).`);
       }
 

@@ -39,13 +39,18 @@ export function toUpstreamError(error: unknown, upstream: string, method: string
         });
     }
   }
-  return new UpstreamError('GH_ERR_UPSTREAM_UNAVAILABLE', upstream, `${method} failed: ${describe(error)}`, { cause: error });
+  return new UpstreamError('GH_ERR_UPSTREAM_UNAVAILABLE', upstream, `${method} failed: ${describe(error)}`, {
+    upstreamMessage: error instanceof Error ? error.message : String(error),
+    cause: error,
+  });
 }
 
+/**
+ * Names the failure by its class and system code (ECONNREFUSED, ENOTFOUND): error text from a
+ * transport may quote what was sent, so it stays in `upstreamMessage`, out of logs and clients.
+ */
 function describe(error: unknown): string {
-  if (error instanceof Error) {
-    const cause = error.cause instanceof Error ? ` (${error.cause.message})` : '';
-    return `${error.message}${cause}`;
-  }
-  return String(error);
+  if (!(error instanceof Error)) return typeof error;
+  const codeOf = (value: unknown) => (value && typeof value === 'object' && typeof (value as { code?: unknown }).code === 'string' ? ` ${(value as { code: string }).code}` : '');
+  return `${error.name}${codeOf(error)}${codeOf(error.cause)}`.trim();
 }

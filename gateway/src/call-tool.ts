@@ -90,14 +90,20 @@ export function createToolCallPipeline(options: ToolCallPipelineOptions) {
         createEvent('tool.call.completed', context, { correlation_id: callId, outcome, reason, latency_ms: clock.now() - started }, clock),
       );
 
-    // Durably recorded before anything is forwarded: the audit trail must never miss a call that ran.
-    await bus.publish(
-      topics.audit,
-      createEvent('tool.call.received', context, { correlation_id: callId, arguments_bytes: Buffer.byteLength(JSON.stringify(request.arguments)) }, clock),
-    );
+    // The arguments are checked while the call's record is written; nothing is forwarded before
+    // both are done, so the audit trail never misses a call that ran.
+    const recorded = bus
+      .publish(
+        topics.audit,
+        createEvent('tool.call.received', context, { correlation_id: callId, arguments_bytes: Buffer.byteLength(JSON.stringify(request.arguments)) }, clock),
+      )
+      .catch((error: unknown) => {
+        logger.error({ err: error, trace_id: context.trace_id }, 'could not record a tool call in the audit trail');
+        throw new CallStopped('refused', 'audit_unavailable', 'Gatehouse refused this call: it could not be recorded in the audit trail, and unrecorded calls are not forwarded. Try again shortly.');
+      });
 
     try {
-      const argumentsVerdict = await check(context, callId, 'arguments', profile, request.arguments);
+      const [argumentsVerdict] = await Promise.all([check(context, callId, 'arguments', profile, request.arguments), recorded]);
       const forwarded = argumentsVerdict.decision === 'redact' ? asArguments(argumentsVerdict.payload) : request.arguments;
 
       let result: CallToolResult;

@@ -70,12 +70,13 @@ describe('tools/call pipeline with the verdict client over the in-process bus', 
     const topics = topicNames(`test-${randomUUID()}.`);
     const instanceId = `gw-${randomUUID()}`;
     const captured = captureLogger();
-    /** Set to make the gateway's publishes of invocations fail, as when the broker is unreachable. */
-    const faults = { invocationPublish: undefined as Error | undefined };
+    /** Set to make the gateway's publishes of one event type fail, as when the broker or the store is unreachable. */
+    const faults = { invocationPublish: undefined as Error | undefined, receivedPublish: undefined as Error | undefined };
     const gatewayBus: Bus = {
       ...bus,
       async publish(topic, event) {
         if (faults.invocationPublish && event.type === 'invocation.requested') throw faults.invocationPublish;
+        if (faults.receivedPublish && event.type === 'tool.call.received') throw faults.receivedPublish;
         return activeBus.publish(topic, event);
       },
     };
@@ -309,6 +310,19 @@ describe('tools/call pipeline with the verdict client over the in-process bus', 
     expect(upstream.calls).toEqual([]);
     expect(result.isError).toBe(true);
     expect(completed(audit).body).toMatchObject({ outcome: 'refused', reason: 'invalid_verdict' });
+  });
+
+  it('refuses the call and never forwards it when the call cannot be recorded in the audit trail', async () => {
+    const { callTool, audit, faults } = await setup(() => ({ decision: 'allow' }));
+    const upstream = fakeUpstream(echo);
+    faults.receivedPublish = new Error('store unreachable');
+
+    const result = await callTool(request(upstream.entry, { note: 'hello' }));
+
+    expect(upstream.calls).toEqual([]);
+    expect(result.isError).toBe(true);
+    expect((result.content[0] as { text: string }).text).toContain('could not be recorded in the audit trail');
+    expect(completed(audit).body).toMatchObject({ outcome: 'refused', reason: 'audit_unavailable' });
   });
 
   it('refuses the call as verdict_unavailable when the invocation cannot be published', async () => {

@@ -1,24 +1,22 @@
 /**
  * Latency of tools/call of an echo tool: direct to the upstream, through the gateway on the
- * embedded default, and through the gateway on Kafka; sequential and concurrent.
+ * embedded default (one process), and through the gateway on Kafka (gateway, dlp-worker and
+ * audit-ingest as separate processes, as deployed); sequential and concurrent.
  * Run: npm run bench   (starts its own Kafka broker and upstream on 127.0.0.1; ends by itself)
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
+import { stringify } from 'yaml';
 import type { Client } from '@modelcontextprotocol/client';
-import { createKafkaBus, systemClock, topicNames, type Bus } from '../events/src/index.ts';
-import { createGateway } from '../gateway/src/index.ts';
 import { startLocalKafka } from '../deploy/kafka/local-kafka.ts';
 import { defaultKafkaCacheDir, kafkaVersion } from '../deploy/kafka/kafka-jars.ts';
 import { startEmbeddedPipeline } from '../cli/src/run/embedded-pipeline.ts';
-import { openAuditStore, startAuditIngest } from '../cli/src/run/audit-ingest-role.ts';
-import { startDlpWorker } from '../cli/src/run/dlp-worker-role.ts';
-import { gatewayOptions } from '../cli/src/run/gateway-role.ts';
 import { startEverythingServer } from '../gateway/test/support/everything-server.ts';
 import { connectMcpClient } from '../test/support/mcp-client.ts';
 import { TEST_TOKEN, testSettings } from '../test/support/pipeline.ts';
+import { startRoleProcess, type RoleProcess } from '../test/support/role-process.ts';
 import { Client as McpClient, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 
 const SEQUENTIAL_CALLS = Number(process.env['BENCH_SEQUENTIAL'] ?? 300);
@@ -104,32 +102,19 @@ async function main(): Promise<void> {
 
     const cacheDir = defaultKafkaCacheDir(process.env, await kafkaVersion());
     const kafka = await startLocalKafka({ dataDir: path.join(work, 'kafka'), cacheDir });
-    const buses: Bus[] = [];
+    // Production shape: gateway, dlp-worker and audit-ingest each in its own process.
+    const configFile = path.join(work, 'gatehouse.yaml');
+    await writeFile(configFile, stringify({ ...portalConfig(everything.url, 'kafka'), gateway: { port: 0 }, store: { chdb_path: path.join(work, 'kafka-chdb') } }));
+    const env = { KAFKA_BROKERS: kafka.brokers.join(','), GATEHOUSE_DEV_TOKEN: TEST_TOKEN };
+    const roles: RoleProcess[] = [];
     try {
-      const settings = testSettings({ dataDir: path.join(work, 'kafka-chdb'), config: portalConfig(everything.url, 'kafka') });
-      const topics = topicNames(settings.config.bus.kafka.topic_prefix);
-      const replyPrefix = topics.verdictsFor('');
-      const newBus = (role: string) => {
-        const bus = createKafkaBus({ brokers: kafka.brokers, clientId: `bench-${role}`, logger, partitionsFor: (topic) => (topic.startsWith(replyPrefix) ? 1 : 6), partitionsConsumedConcurrently: 6 });
-        buses.push(bus);
-        return bus;
-      };
-      const store = await openAuditStore(settings.store, logger);
-      const ingest = await startAuditIngest({ bus: newBus('audit'), topics, store, logger });
-      const worker = await startDlpWorker({ bus: newBus('dlp'), topics, settings, clock: systemClock, logger });
-      const gateway = createGateway(gatewayOptions({ settings, bus: newBus('gateway'), topics, clock: systemClock, logger }));
-      await gateway.start();
-      const url = await gateway.listen('127.0.0.1', 0);
-      try {
-        rows.push(...(await run('gateway, Kafka', () => connectMcpClient(`${url}/mcp`, TEST_TOKEN, 'legacy'), 'upstream__echo')));
-      } finally {
-        await gateway.close();
-        await worker.stop();
-        await ingest.stop();
-        for (const bus of buses) await bus.close();
-        await store.close();
-      }
+      roles.push(await startRoleProcess('audit-ingest', ['--config', configFile], env, /audit-ingest is consuming/));
+      roles.push(await startRoleProcess('dlp-worker', ['--config', configFile], env, /dlp-worker is consuming/));
+      const gateway = await startRoleProcess('gateway', ['--config', configFile], env, /ready: (http:\/\/\S+\/mcp)/);
+      roles.push(gateway);
+      rows.push(...(await run('gateway, Kafka', () => connectMcpClient(gateway.match[1]!, TEST_TOKEN, 'legacy'), 'upstream__echo')));
     } finally {
+      for (const role of roles.reverse()) await role.stop();
       await kafka.stop();
     }
   } finally {

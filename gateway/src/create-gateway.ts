@@ -93,7 +93,10 @@ export function createGateway(options: GatewayOptions): Gateway {
       ready = true;
     },
     async listen(host, port) {
-      const address = await app.listen({ host, port });
+      const address = await app.listen({ host, port }).catch((error: NodeJS.ErrnoException) => {
+        if (error.code !== 'EADDRINUSE') throw error;
+        throw new Error(`${host}:${port} is already in use; stop what listens there, or choose another port (--port N or PORT)`, { cause: error });
+      });
       return address.replace('[::1]', '127.0.0.1');
     },
     async close() {

@@ -78,8 +78,14 @@ Prints the listening URL once it can take traffic.
 `,
   async ({ settings, bus, topics, logger, io }) => {
     const gateway = createGateway(gatewayOptions({ settings, bus, topics, clock: systemClock, logger }));
-    await gateway.start();
-    const url = await gateway.listen(settings.host, settings.port);
+    let url: string;
+    try {
+      await gateway.start();
+      url = await gateway.listen(settings.host, settings.port);
+    } catch (error) {
+      await gateway.close();
+      throw error;
+    }
     io.stdout.write(`Gatehouse gateway ${settings.instanceId} is ready: ${url}/mcp\n`);
     return () => gateway.close();
   },

@@ -30,13 +30,14 @@ export async function startEmbeddedPipeline(settings: RuntimeSettings, logger: L
     const worker = await startDlpWorker({ bus, topics, settings, clock, logger });
     stopped.unshift(() => worker.stop());
     const gateway = createGateway(gatewayOptions({ settings, bus, topics, clock, logger }));
+    stopped.unshift(() => gateway.close());
     const localQuery = await registerLocalQueryEndpoint(gateway.app, store);
     await gateway.start();
     const url = await gateway.listen(settings.host, settings.port);
-    stopped.unshift(() => gateway.close());
-    if (settings.store.kind === 'chdb') {
-      await writeControlFile(settings.store.path, { pid: process.pid, url, secret: localQuery.secret });
-      stopped.unshift(() => removeControlFile(settings.store.kind === 'chdb' ? settings.store.path : ''));
+    const chdbPath = settings.store.kind === 'chdb' ? settings.store.path : undefined;
+    if (chdbPath) {
+      await writeControlFile(chdbPath, { pid: process.pid, url, secret: localQuery.secret });
+      stopped.unshift(() => removeControlFile(chdbPath));
     }
     return {
       url,

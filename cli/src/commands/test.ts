@@ -1,13 +1,22 @@
 import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Command } from '../command.ts';
+import type { Command, CommandIO } from '../command.ts';
 import { REPO_ROOT } from '../config/load-settings.ts';
 
-function run(script: string, args: string[], io: Parameters<Command['run']>[1]): Promise<number> {
+function run(script: string, args: string[], io: CommandIO): Promise<number> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [path.join(REPO_ROOT, script), ...args], { cwd: REPO_ROOT, env: io.env, stdio: ['ignore', 'inherit', 'inherit'] });
     child.on('close', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
   });
+}
+
+interface VitestSummary {
+  numPassedTests: number;
+  numFailedTests: number;
+  numPendingTests: number;
+  numTodoTests: number;
 }
 
 export const testCommand: Command = {
@@ -16,9 +25,10 @@ export const testCommand: Command = {
   help: `
 Usage: gatehouse test [VITEST ARGS...]
 
-Type-checks the project (tsc --noEmit), then runs every test with vitest. The suite starts its
-own single-node Kafka broker on 127.0.0.1 (Java 17 and Maven are needed; the Kafka jars are
-resolved once into a cache) and opens chDB stores in temporary directories.
+Type-checks the project (tsc --noEmit), then runs every test with vitest and ends with one line
+"Tests: N passed, N failed, N skipped". The suite starts its own single-node Kafka broker on
+127.0.0.1 (Java 17 and Maven are needed; the Kafka jars are resolved once into a cache) and
+opens chDB stores in temporary directories.
 
 Arguments after "test" go to vitest, e.g. "gatehouse test gateway/" runs the gateway's tests only
 (the type-check is skipped when arguments are given).
@@ -32,6 +42,17 @@ Arguments after "test" go to vitest, e.g. "gatehouse test gateway/" runs the gat
         return typecheck;
       }
     }
-    return run('node_modules/vitest/vitest.mjs', ['run', ...args], io);
+    const reportDir = await mkdtemp(path.join(tmpdir(), 'gatehouse-test-report-'));
+    try {
+      const report = path.join(reportDir, 'vitest.json');
+      const code = await run('node_modules/vitest/vitest.mjs', ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...args], io);
+      const summary = JSON.parse(await readFile(report, 'utf8').catch(() => 'null')) as VitestSummary | null;
+      if (summary) {
+        io.stdout.write(`Tests: ${summary.numPassedTests} passed, ${summary.numFailedTests} failed, ${summary.numPendingTests + summary.numTodoTests} skipped\n`);
+      }
+      return code;
+    } finally {
+      await rm(reportDir, { recursive: true, force: true });
+    }
   },
 };

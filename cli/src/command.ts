@@ -15,5 +15,7 @@ export interface Command {
   name: string;
   summary: string;
   help: string;
+  /** For a command with subcommands (`gatehouse audit query`): each documents itself with --help. */
+  subcommands?: Command[];
   run(args: string[], io: CommandIO): Promise<number>;
 }

@@ -32,7 +32,8 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   if (args.includes('--help') || args.includes('-h')) {
-    io.stdout.write(`${command.help.trim()}\n`);
+    const subcommand = command.subcommands?.find((candidate) => candidate.name === args[0]);
+    io.stdout.write(`${(subcommand ?? command).help.trim()}\n`);
     return 0;
   }
   try {

@@ -22,6 +22,14 @@ describe('the gatehouse command line', () => {
     expect(stdout).toMatch(new RegExp(`^Usage: gatehouse ${name}`));
   });
 
+  it.each(commands.flatMap((command) => (command.subcommands ?? []).map((subcommand) => [command.name, subcommand.name])))(
+    'documents "%s %s" with --help',
+    async (name, subcommand) => {
+      const { stdout } = await gatehouse([name, subcommand, '--help']);
+      expect(stdout).toMatch(new RegExp(`^Usage: gatehouse ${name} ${subcommand}`));
+    },
+  );
+
   it('answers an unknown command and a bad option with exit code 2 and a hint', async () => {
     await expect(gatehouse(['launch'])).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('unknown command "launch"') });
     await expect(gatehouse(['start', '--prot', '1'])).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('gatehouse start --help') });

@@ -1,5 +1,5 @@
 import type { Command } from '../command.ts';
-import { auditCommand } from './audit.ts';
+import { auditCommand } from './audit/index.ts';
 import { auditIngestCommand, dlpWorkerCommand, gatewayCommand } from './roles.ts';
 import { configCommand } from './config.ts';
 import { kafkaCommand } from './kafka.ts';

@@ -1,11 +1,11 @@
-import { formatRowsAsTable, ReadOnlyQueryResultSchema, type ReadOnlyQueryResult } from '../../../audit-ingest/src/index.ts';
-import type { Command, CommandIO } from '../command.ts';
-import { loadStoreSettings } from '../config/load-settings.ts';
-import type { StoreSettings } from '../config/runtime-settings.ts';
-import { createLogger } from '../logger.ts';
-import { parseCommandArgs, UsageError } from '../parse-args.ts';
-import { openAuditStore } from '../run/audit-ingest-role.ts';
-import { readLiveControlFile } from '../run/local-query-endpoint.ts';
+import { formatRowsAsTable, ReadOnlyQueryResultSchema, type ReadOnlyQueryResult } from '../../../../audit-ingest/src/index.ts';
+import type { Command, CommandIO } from '../../command.ts';
+import { loadStoreSettings } from '../../config/load-settings.ts';
+import type { StoreSettings } from '../../config/runtime-settings.ts';
+import { createLogger } from '../../logger.ts';
+import { parseCommandArgs, UsageError } from '../../parse-args.ts';
+import { openAuditStore } from '../../run/audit-ingest-role.ts';
+import { readLiveControlFile } from '../../run/local-query-endpoint.ts';
 
 class AuditQueryError extends Error {}
 
@@ -35,9 +35,9 @@ async function runQuery(store: StoreSettings, sql: string, io: CommandIO): Promi
   }
 }
 
-export const auditCommand: Command = {
-  name: 'audit',
-  summary: 'Query the audit trail with read-only SQL (audit query "<SQL>")',
+export const auditQueryCommand: Command = {
+  name: 'query',
+  summary: 'run one read-only SQL statement on the audit trail',
   help: `
 Usage: gatehouse audit query "<SQL>" [--format table|json] [--config FILE]
 
@@ -57,8 +57,8 @@ Example:
 `,
   async run(args, io) {
     const { values, positionals } = parseCommandArgs(args, { format: { type: 'string', default: 'table' }, config: { type: 'string' } }, true);
-    const [subcommand, sql, ...rest] = positionals;
-    if (subcommand !== 'query' || !sql || rest.length > 0) throw new UsageError('expected: audit query "<SQL>" (quote the SQL as one argument)');
+    const [sql, ...rest] = positionals;
+    if (!sql || rest.length > 0) throw new UsageError('expected: audit query "<SQL>" (quote the SQL as one argument)');
     if (values.format !== 'table' && values.format !== 'json') throw new UsageError(`--format must be table or json, not "${values.format}"`);
     const store = await loadStoreSettings(io, values.config);
     let result: ReadOnlyQueryResult;

@@ -79,13 +79,65 @@ export const ToolCallCompletedSchema = z.object({
   }),
 });
 
-/** audit: a request refused before any tool ran (bad token, unknown tool). */
+/** Why the gateway refused a request before any tool ran. */
+export const DenialReasonSchema = z.enum([
+  'missing_token',
+  'invalid_token',
+  'expired_token',
+  'wrong_audience',
+  'wrong_issuer',
+  'revoked_key',
+  'insufficient_scope',
+  'portal_denied',
+  'unknown_tool',
+]);
+export type DenialReason = z.infer<typeof DenialReasonSchema>;
+
+/** audit: a request refused before any tool ran (bad token, no access to the portal, a hidden or unknown tool). */
 export const AccessDeniedSchema = z.object({
   ...envelopeFields,
   type: z.literal('access.denied'),
   body: z.object({
-    reason: z.enum(['missing_token', 'invalid_token', 'unknown_tool']),
+    reason: DenialReasonSchema,
     detail: z.string().default(''),
+    /** The config rule that decided, as its path in gatehouse.yaml (e.g. `portals[0].servers[1].access`); absent for token failures. */
+    rule: z.string().optional(),
+  }),
+});
+
+/** audit: a principal authenticated to the gateway for the first time in this gateway's lifetime (or since the window expired). */
+export const SignedInSchema = z.object({
+  ...envelopeFields,
+  type: z.literal('auth.signed_in'),
+  body: z.object({
+    method: z.enum(['static_token', 'oidc', 'api_key']),
+  }),
+});
+
+/** audit: a new gatehouse.yaml took effect (or was rejected and the running one kept). */
+export const ConfigChangedSchema = z.object({
+  ...envelopeFields,
+  type: z.literal('config.changed'),
+  body: z.object({
+    file: z.string(),
+    sha256: z.string(),
+    applied: z.boolean(),
+    /** Paths that changed (`portals[demo].servers[crm].tools`), or why the file was rejected. */
+    changes: z.array(z.string()),
+  }),
+});
+
+/** audit: an upstream changed a tool's definition after it was approved (tool pinning). */
+export const ToolDefinitionChangedSchema = z.object({
+  ...envelopeFields,
+  type: z.literal('tool.definition.changed'),
+  body: z.object({
+    approved_fingerprint: z.string(),
+    new_fingerprint: z.string(),
+    /** What differs, e.g. `description changed`, `input property "to" added`. */
+    summary: z.array(z.string()),
+    /** withheld: hidden until approved; allowed: offered anyway per config. */
+    action: z.enum(['withheld', 'allowed']),
   }),
 });
 
@@ -96,6 +148,9 @@ export const EventSchema = z.discriminatedUnion('type', [
   DlpVerdictSchema,
   ToolCallCompletedSchema,
   AccessDeniedSchema,
+  SignedInSchema,
+  ConfigChangedSchema,
+  ToolDefinitionChangedSchema,
 ]);
 export type Event = z.infer<typeof EventSchema>;
 export type EventType = Event['type'];

@@ -1,30 +1,31 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { createEvent, ANONYMOUS, type Bus, type Clock, type Topics } from '../../events/src/index.ts';
+import { ANONYMOUS, createEvent, type Bus, type Clock, type Topics } from '../../events/src/index.ts';
 import { createToolCallPipeline } from './call-tool.ts';
-import { createStaticTokenAuthenticator, type StaticToken } from './identity/static-token-authenticator.ts';
-import { registerMcpEndpoint, type McpEndpointOptions, type McpPortal } from './mcp-endpoint.ts';
-import { createToolCatalog } from './tool-catalog.ts';
+import type { DenialAudit } from './denial-audit.ts';
+import { registerMcpEndpoint, type McpEndpointOptions } from './mcp-endpoint.ts';
+import { createPortalRegistry, type GatewayPortal } from './portal-registry.ts';
+import { registerProtectedResourceMetadata } from './protected-resource-metadata.ts';
+import { createSignInAudit } from './sign-in-audit.ts';
 import { connectUpstream as connectUpstreamDefault, type UpstreamConnection, type UpstreamSpec } from './upstream/index.ts';
 import { createVerdictClient } from './verdict-client.ts';
 
-export interface GatewayPortal {
-  name: string;
-  dlpProfile: string;
-  toolPrefix: boolean;
-  toolSeparator: string;
-  servers: UpstreamSpec[];
-}
+export type { GatewayPortal, GatewayServer } from './portal-registry.ts';
 
 export interface GatewayOptions {
   portals: GatewayPortal[];
-  tokens: StaticToken[];
+  authenticate: McpEndpointOptions['authenticate'];
   bus: Bus;
   topics: Topics;
   clock: Clock;
   logger: Logger;
   /** Names this instance in events and its reply topic; unique among running gateways. */
   instanceId: string;
+  /** The gateway's base URL as clients reach it (no trailing slash); names the OAuth protected resources. Default: from each request. */
+  publicUrl?: string;
+  /** OAuth authorization servers (OIDC issuers) clients get tokens from; listed in the resource metadata. */
+  authorizationServers: string[];
+  requiredScopes: string[];
   verdictTimeoutMs: number;
   upstreamTimeoutMs: number;
   maxBodyBytes: number;
@@ -38,32 +39,22 @@ export interface Gateway {
   start(): Promise<void>;
   /** Starts listening; resolves with the base URL. */
   listen(host: string, port: number): Promise<string>;
+  /** Serves a new set of portals; upstreams whose settings did not change keep their connections. */
+  reload(portals: GatewayPortal[]): Promise<void>;
   /** Stops taking requests, lets those in flight finish, then releases upstreams and the reply channel. */
   close(): Promise<void>;
 }
 
 export function createGateway(options: GatewayOptions): Gateway {
   const { bus, topics, clock, logger, instanceId } = options;
-  const connectUpstream = options.connectUpstream ?? connectUpstreamDefault;
   const verdicts = createVerdictClient({ bus, topics, instanceId, timeoutMs: options.verdictTimeoutMs, clock, logger });
   const callTool = createToolCallPipeline({ bus, topics, verdicts, instanceId, clock, logger, upstreamTimeoutMs: options.upstreamTimeoutMs });
-  const portals: McpPortal[] = options.portals.map((portal) => ({
-    name: portal.name,
-    dlpProfile: portal.dlpProfile,
-    catalog: createToolCatalog({
-      portal: portal.name,
-      prefix: portal.toolPrefix,
-      separator: portal.toolSeparator,
-      logger,
-      servers: portal.servers.map((spec) => ({ name: spec.name, connect: () => connectUpstream(spec, logger.child({ upstream: spec.name })) })),
-    }),
-  }));
 
-  const auditDenial: McpEndpointOptions['auditDenial'] = async (denial) => {
+  const auditDenial: DenialAudit = async (denial) => {
     const event = createEvent(
       'access.denied',
       { trace_id: denial.traceId ?? crypto.randomUUID().replaceAll('-', ''), gateway: instanceId, principal: denial.principal ?? ANONYMOUS, portal: denial.portal, tool: denial.tool ?? '' },
-      { reason: denial.reason, detail: denial.detail },
+      { reason: denial.reason, detail: denial.detail, ...(denial.rule ? { rule: denial.rule } : {}) },
       clock,
     );
     await bus.publish(topics.audit, event).catch((error: unknown) => logger.error({ err: error }, 'could not audit a denied request'));
@@ -73,14 +64,33 @@ export function createGateway(options: GatewayOptions): Gateway {
   let ready = false;
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'starting' }));
+
+  let toolsChanged: (portal: string) => void = () => undefined;
+  const registry = createPortalRegistry({
+    connectUpstream: options.connectUpstream ?? connectUpstreamDefault,
+    logger,
+    onToolsChanged: (portal) => toolsChanged(portal),
+  });
+  registerProtectedResourceMetadata(app, {
+    publicUrl: options.publicUrl,
+    authorizationServers: options.authorizationServers,
+    scopesSupported: options.requiredScopes,
+    portalExists: (name) => registry.portals().some((portal) => portal.policy.name === name),
+  });
+  const signIns = createSignInAudit({ bus, topics, clock, instanceId, logger });
   const registered = registerMcpEndpoint(app, {
-    portals,
-    authenticate: createStaticTokenAuthenticator(options.tokens),
+    portals: () => registry.portals(),
+    authenticate: options.authenticate,
+    onAuthenticated: (authentication, portal) => signIns.record(authentication.principal, authentication.method, portal),
     callTool,
     auditDenial,
+    requiredScopes: options.requiredScopes,
+    publicUrl: options.publicUrl,
     maxBodyBytes: options.maxBodyBytes,
     serverVersion: options.serverVersion,
     logger,
+  }).then((endpoint) => {
+    toolsChanged = endpoint.toolsChanged;
   });
 
   return {
@@ -88,7 +98,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     async start() {
       await registered;
       await verdicts.start();
-      await Promise.all(portals.map((portal) => portal.catalog.start()));
+      await registry.apply(options.portals);
       await app.ready();
       ready = true;
     },
@@ -99,10 +109,11 @@ export function createGateway(options: GatewayOptions): Gateway {
       });
       return address.replace('[::1]', '127.0.0.1');
     },
+    reload: (portals) => registry.apply(portals),
     async close() {
       ready = false;
       await app.close();
-      await Promise.all(portals.map((portal) => portal.catalog.close()));
+      await registry.close();
       await verdicts.stop();
       await bus.deleteTopic(verdicts.replyTopic).catch((error: unknown) => logger.warn({ err: error }, 'could not delete the reply topic'));
     },

@@ -5,13 +5,16 @@
 export const GATEWAY_ERRORS = {
   GH_ERR_AUTH_MISSING_TOKEN: { status: 401, hint: 'send "Authorization: Bearer <token>" with a token configured under tokens: in gatehouse.yaml' },
   GH_ERR_AUTH_INVALID_TOKEN: { status: 401, hint: 'the token is malformed or matches no configured token; check the token your client sends' },
+  GH_ERR_AUTH_REVOKED_KEY: { status: 401, hint: 'the API key was revoked or has expired; ask an administrator for a new one (gatehouse keys create)' },
+  GH_ERR_AUTH_INSUFFICIENT_SCOPE: { status: 403, hint: 'ask your identity provider for a token with the scopes the gateway requires' },
+  GH_ERR_PORTAL_FORBIDDEN: { status: 403, hint: "the portal's access rule (or the API key's portal scope) does not include you; ask its administrator" },
   GH_ERR_PORTAL_NOT_FOUND: { status: 404, hint: 'use /mcp for the default portal or /mcp/<portal> with a portal named in gatehouse.yaml' },
   GH_ERR_BODY_TOO_LARGE: { status: 413, hint: 'send a smaller request or raise gateway.max_body_bytes' },
 } as const;
 
 export type GatewayErrorCode = keyof typeof GATEWAY_ERRORS;
 
-/** JSON-RPC error code for a tool the caller may not see or that does not exist. */
+/** JSON-RPC error code for a tool the caller may not see or that does not exist (the two are answered alike). */
 export const UNKNOWN_TOOL_RPC_CODE = -32602;
 
 export function httpErrorBody(code: GatewayErrorCode, message: string) {

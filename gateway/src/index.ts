@@ -1,5 +1,5 @@
 export * from './config-schema.ts';
-export { createGateway, type Gateway, type GatewayOptions, type GatewayPortal } from './create-gateway.ts';
+export { createGateway, type Gateway, type GatewayOptions, type GatewayPortal, type GatewayServer } from './create-gateway.ts';
 export { GATEWAY_ERRORS, type GatewayErrorCode } from './errors.ts';
-export { sha256Hex, type StaticToken } from './identity/static-token-authenticator.ts';
+export { createStaticTokenAuthenticator, sha256Hex, type StaticToken } from './identity/static-token-authenticator.ts';
 export type { UpstreamSpec } from './upstream/index.ts';

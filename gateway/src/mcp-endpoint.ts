@@ -1,25 +1,33 @@
 import { Readable } from 'node:stream';
+import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import { createMcpHandler, ProtocolError, Server, type McpHttpHandler } from '@modelcontextprotocol/server';
-import { PrincipalSchema, type Principal } from '../../events/src/index.ts';
+import { createMcpHandler, type McpHttpHandler } from '@modelcontextprotocol/server';
+import { PrincipalSchema, type DenialReason, type Principal } from '../../events/src/index.ts';
 import type { CallTool } from './call-tool.ts';
-import { jsonRpcErrorBody, UNKNOWN_TOOL_RPC_CODE, type GatewayErrorCode } from './errors.ts';
-import type { Authenticate } from './identity/static-token-authenticator.ts';
-import type { ToolCatalog } from './tool-catalog.ts';
+import type { DenialAudit } from './denial-audit.ts';
+import { jsonRpcErrorBody, type GatewayErrorCode } from './errors.ts';
+import { allowedBy } from './policy/access-rule.ts';
+import { portalRule } from './policy/portal-view.ts';
+import { createPortalServer, type McpPortal } from './portal-server.ts';
+import { baseUrlOf, resourceMetadataUrl } from './protected-resource-metadata.ts';
 
-export interface McpPortal {
-  name: string;
-  dlpProfile: string;
-  catalog: ToolCatalog;
-}
+/** What the endpoint needs to know about a caller; identity/ produces it from the bearer token. */
+export type EndpointAuthentication =
+  | { ok: true; principal: Principal; method: 'static_token' | 'oidc' | 'api_key'; portals?: string[]; scopes: string[] }
+  | { ok: false; reason: DenialReason; message: string };
 
 export interface McpEndpointOptions {
-  portals: McpPortal[];
-  authenticate: Authenticate;
+  /** The portals served now; read on every request, so a reloaded config applies at once. */
+  portals: () => McpPortal[];
+  authenticate: (authorization: string | undefined) => Promise<EndpointAuthentication>;
+  onAuthenticated: (authentication: Extract<EndpointAuthentication, { ok: true }>, portal: string) => void;
   callTool: CallTool;
-  /** Records a refused request (bad token, hidden or unknown tool) in the audit trail. */
-  auditDenial(denial: { principal?: Principal; portal: string; tool?: string; reason: 'missing_token' | 'invalid_token' | 'unknown_tool'; detail: string; traceId?: string }): Promise<void>;
+  auditDenial: DenialAudit;
+  /** Scopes every token must carry (OAuth `scope`); missing ones get 403 insufficient_scope. */
+  requiredScopes: string[];
+  /** The gateway's public base URL, as clients reach it; names the protected resources. Default: from the request. */
+  publicUrl: string | undefined;
   maxBodyBytes: number;
   serverVersion: string;
   logger: Logger;
@@ -27,52 +35,39 @@ export interface McpEndpointOptions {
 
 const TRACEPARENT = /^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$/;
 
+const AUTH_ERROR_CODES: Partial<Record<DenialReason, GatewayErrorCode>> = { missing_token: 'GH_ERR_AUTH_MISSING_TOKEN', revoked_key: 'GH_ERR_AUTH_REVOKED_KEY' };
+
 /**
  * The MCP front door: Streamable HTTP at /mcp (the first portal) and /mcp/<portal>, for clients of
  * the 2026-07-28 revision (per-request) and of the 2025 revisions (stateless fallback). Every
- * request is authenticated before the MCP layer sees it; each request gets a server instance bound
- * to the caller, so nothing of one caller's request can leak into another's.
+ * request is authenticated and checked against the portal's access rule before the MCP layer sees
+ * it; each request gets a server instance bound to the caller, so nothing of one caller's request
+ * can leak into another's. The client's token stops here: it is never passed upstream.
  */
-export async function registerMcpEndpoint(app: FastifyInstance, options: McpEndpointOptions): Promise<void> {
-  const { portals, authenticate, callTool, auditDenial, maxBodyBytes, serverVersion, logger } = options;
+export async function registerMcpEndpoint(app: FastifyInstance, options: McpEndpointOptions): Promise<{ toolsChanged(portal: string): void }> {
+  const { authenticate, callTool, auditDenial, maxBodyBytes, serverVersion, logger } = options;
   const handlers = new Map<string, McpHttpHandler>();
 
-  for (const portal of portals) {
-    const handler = createMcpHandler(
-      (context) => {
-        const principal = PrincipalSchema.parse(context.authInfo?.extra?.['principal']);
-        const traceId = TRACEPARENT.exec(context.requestInfo?.headers.get('traceparent') ?? '')?.[1];
-        return createPortalServer(portal, principal, traceId);
-      },
-      {
-        legacy: 'stateless',
-        maxRequestBodySize: maxBodyBytes,
-        onerror: (error) => logger.debug({ portal: portal.name, err: error }, 'MCP request rejected'),
-      },
-    );
-    portal.catalog.onChange(() => handler.notify.toolsChanged());
-    handlers.set(portal.name, handler);
-  }
-
-  function createPortalServer(portal: McpPortal, principal: Principal, traceId: string | undefined): Server {
-    const server = new Server(
-      { name: 'gatehouse', version: serverVersion },
-      {
-        capabilities: { tools: { listChanged: true } },
-        instructions: `Gatehouse portal "${portal.name}": tools of its servers, checked by policy and DLP.`,
-      },
-    );
-    server.setRequestHandler('tools/list', async () => ({ tools: portal.catalog.list() }));
-    server.setRequestHandler('tools/call', async (request) => {
-      const name = request.params.name;
-      const entry = portal.catalog.resolve(name);
-      if (!entry) {
-        await auditDenial({ principal, portal: portal.name, tool: name, reason: 'unknown_tool', detail: 'no such tool in this portal', traceId });
-        throw new ProtocolError(UNKNOWN_TOOL_RPC_CODE, `Unknown tool "${name}" in portal "${portal.name}". Call tools/list for the tools available to you.`);
-      }
-      return callTool({ principal, portal: portal.name, profile: portal.dlpProfile, entry, arguments: request.params.arguments ?? {}, traceId });
-    });
-    return server;
+  function handlerFor(portalName: string): McpHttpHandler {
+    let handler = handlers.get(portalName);
+    if (!handler) {
+      handler = createMcpHandler(
+        (context) => {
+          const portal = options.portals().find((candidate) => candidate.policy.name === portalName);
+          if (!portal) throw new Error(`portal "${portalName}" was removed`);
+          const principal = PrincipalSchema.parse(context.authInfo?.extra?.['principal']);
+          const traceId = TRACEPARENT.exec(context.requestInfo?.headers.get('traceparent') ?? '')?.[1];
+          return createPortalServer({ portal, principal, traceId, callTool, auditDenial, serverVersion });
+        },
+        {
+          legacy: 'stateless',
+          maxRequestBodySize: maxBodyBytes,
+          onerror: (error) => logger.debug({ portal: portalName, err: error }, 'MCP request rejected'),
+        },
+      );
+      handlers.set(portalName, handler);
+    }
+    return handler;
   }
 
   await app.register(async (scope) => {
@@ -90,29 +85,50 @@ export async function registerMcpEndpoint(app: FastifyInstance, options: McpEndp
     });
 
     const serve = async (request: FastifyRequest<{ Params: { portal?: string } }>, reply: FastifyReply) => {
-      const portalName = request.params.portal ?? portals[0]!.name;
-      const handler = handlers.get(portalName);
-      if (!handler) {
-        return reply.status(404).send(jsonRpcErrorBody('GH_ERR_PORTAL_NOT_FOUND', `no portal named "${portalName}"`));
+      const portals = options.portals();
+      const portal = request.params.portal ? portals.find((candidate) => candidate.policy.name === request.params.portal) : portals[0];
+      if (!portal) {
+        return reply.status(404).send(jsonRpcErrorBody('GH_ERR_PORTAL_NOT_FOUND', `no portal named "${request.params.portal}"`));
       }
-      const authentication = authenticate(request.headers.authorization);
+      const portalName = portal.policy.name;
+      const metadataUrl = resourceMetadataUrl(baseUrlOf(options.publicUrl, request), request.params.portal ? portalName : undefined);
+
+      const authentication = await authenticate(request.headers.authorization);
       if (!authentication.ok) {
-        const code: GatewayErrorCode = authentication.reason === 'missing_token' ? 'GH_ERR_AUTH_MISSING_TOKEN' : 'GH_ERR_AUTH_INVALID_TOKEN';
         await auditDenial({ portal: portalName, reason: authentication.reason, detail: authentication.message });
+        const presented = authentication.reason !== 'missing_token';
+        const challenge = `Bearer resource_metadata="${metadataUrl}"${presented ? `, error="invalid_token", error_description="${authentication.message.replaceAll('"', "'")}"` : ''}`;
         return reply
           .status(401)
-          .header('www-authenticate', `Bearer realm="gatehouse", error="invalid_token", error_description="${authentication.message.replaceAll('"', "'")}"`)
-          .send(jsonRpcErrorBody(code, authentication.message));
+          .header('www-authenticate', challenge)
+          .send(jsonRpcErrorBody(AUTH_ERROR_CODES[authentication.reason] ?? 'GH_ERR_AUTH_INVALID_TOKEN', authentication.message));
       }
+      const { principal } = authentication;
+      const missingScopes = options.requiredScopes.filter((scope) => !authentication.scopes.includes(scope));
+      if (missingScopes.length > 0) {
+        const detail = `the token lacks the scope(s) ${missingScopes.join(' ')}`;
+        await auditDenial({ principal, portal: portalName, reason: 'insufficient_scope', detail, rule: 'identity.oidc.required_scopes' });
+        return reply
+          .status(403)
+          .header('www-authenticate', `Bearer error="insufficient_scope", scope="${options.requiredScopes.join(' ')}", resource_metadata="${metadataUrl}"`)
+          .send(jsonRpcErrorBody('GH_ERR_AUTH_INSUFFICIENT_SCOPE', detail));
+      }
+      const keyScoped = authentication.portals !== undefined && !authentication.portals.includes(portalName);
+      if (keyScoped || !allowedBy(portal.policy.access, principal)) {
+        const rule = keyScoped ? 'api_key.portals' : portalRule(portalName);
+        await auditDenial({ principal, portal: portalName, reason: 'portal_denied', detail: 'the caller may not use this portal', rule });
+        return reply.status(403).send(jsonRpcErrorBody('GH_ERR_PORTAL_FORBIDDEN', `you may not use the portal "${portalName}"`));
+      }
+      options.onAuthenticated(authentication, portalName);
+
       const aborted = new AbortController();
       reply.raw.on('close', () => aborted.abort());
-      const response = await handler.fetch(toWebRequest(request, aborted.signal), {
-        // The client's token stays here: it is never passed to MCP handlers or upstream servers.
-        authInfo: { token: '', clientId: authentication.principal.subject, scopes: [], extra: { principal: authentication.principal } },
+      const response = await handlerFor(portalName).fetch(toWebRequest(request, aborted.signal), {
+        authInfo: { token: '', clientId: principal.subject, scopes: authentication.scopes, extra: { principal } },
       });
       reply.status(response.status);
       response.headers.forEach((value, key) => void reply.header(key, value));
-      return reply.send(response.body ? Readable.fromWeb(response.body as import('node:stream/web').ReadableStream) : null);
+      return reply.send(response.body ? Readable.fromWeb(response.body as NodeReadableStream) : null);
     };
 
     for (const url of ['/mcp', '/mcp/:portal']) {
@@ -123,6 +139,13 @@ export async function registerMcpEndpoint(app: FastifyInstance, options: McpEndp
   app.addHook('onClose', async () => {
     await Promise.all([...handlers.values()].map((handler) => handler.close()));
   });
+
+  return {
+    /** Tells the portal's `subscriptions/listen` clients that its tool list changed. */
+    toolsChanged(portal: string) {
+      handlers.get(portal)?.notify.toolsChanged();
+    },
+  };
 }
 
 function toWebRequest(request: FastifyRequest, signal: AbortSignal): Request {

@@ -8,9 +8,8 @@ export interface CatalogServer {
   connect(): Promise<UpstreamConnection>;
 }
 
+/** One upstream tool as its server defines it; portal-view.ts decides who sees it and under which name. */
 export interface CatalogEntry {
-  /** The name clients see and call. */
-  exposedName: string;
   server: string;
   /** The tool's name on its upstream. */
   upstreamName: string;
@@ -21,19 +20,16 @@ export interface CatalogEntry {
 export interface ToolCatalogOptions {
   portal: string;
   servers: CatalogServer[];
-  prefix: boolean;
-  separator: string;
   logger: Logger;
   retryDelayMs?: number;
 }
 
 /**
- * The tools of one portal: every server's tools under namespaced names, kept current when an
- * upstream reports a change or reconnects. A server that is down contributes no tools until it is
+ * The tools of one portal's servers, kept current when an upstream reports a change or reconnects. A server that is down contributes no tools until it is
  * back, rather than failing the whole portal.
  */
 export function createToolCatalog(options: ToolCatalogOptions) {
-  const { portal, servers, prefix, separator, logger } = options;
+  const { portal, servers, logger } = options;
   const retryDelayMs = options.retryDelayMs ?? 5_000;
   const connections = new Map<string, UpstreamConnection>();
   const toolsByServer = new Map<string, CatalogEntry[]>();
@@ -41,8 +37,6 @@ export function createToolCatalog(options: ToolCatalogOptions) {
   const timers = new Set<NodeJS.Timeout>();
   const refreshGenerations = new Map<string, number>();
   let closed = false;
-
-  const exposedNameOf = (server: string, tool: string) => (prefix ? `${server}${separator}${tool}` : tool);
 
   async function refreshServer(server: string): Promise<void> {
     const upstream = connections.get(server);
@@ -56,13 +50,7 @@ export function createToolCatalog(options: ToolCatalogOptions) {
       if (superseded()) return;
       toolsByServer.set(
         server,
-        tools.map((definition) => ({
-          exposedName: exposedNameOf(server, definition.name),
-          server,
-          upstreamName: definition.name,
-          upstream,
-          definition: { ...definition, name: exposedNameOf(server, definition.name) },
-        })),
+        tools.map((definition) => ({ server, upstreamName: definition.name, upstream, definition })),
       );
     } catch (error) {
       if (superseded()) return;
@@ -100,16 +88,8 @@ export function createToolCatalog(options: ToolCatalogOptions) {
       await Promise.all(servers.map((server) => connectServer(server)));
     },
 
-    list(): Tool[] {
-      return [...toolsByServer.values()].flat().map((entry) => entry.definition);
-    },
-
-    resolve(exposedName: string): CatalogEntry | undefined {
-      for (const entries of toolsByServer.values()) {
-        const entry = entries.find((candidate) => candidate.exposedName === exposedName);
-        if (entry) return entry;
-      }
-      return undefined;
+    entries(): CatalogEntry[] {
+      return [...toolsByServer.values()].flat();
     },
 
     onChange(listener: () => void): void {

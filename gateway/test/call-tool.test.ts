@@ -43,7 +43,6 @@ function fakeUpstream(answer: (args: Record<string, unknown>) => CallToolResult)
     async close() {},
   };
   const entry: CatalogEntry = {
-    exposedName: 'crm__lookup',
     server: 'crm',
     upstreamName: 'lookup',
     upstream: connection,

@@ -59,6 +59,9 @@ async function waitUntil(condition: () => boolean, what: string, timeoutMs = 5_0
   }
 }
 
+/** Entries as `<server>__<tool>`, for compact assertions. */
+const names = (catalog: ToolCatalog) => catalog.entries().map((entry) => `${entry.server}__${entry.upstreamName}`);
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('tool catalog', () => {
@@ -70,55 +73,22 @@ describe('tool catalog', () => {
 
   function create(options: Partial<ToolCatalogOptions> & Pick<ToolCatalogOptions, 'servers'>) {
     const captured = captureLogger();
-    catalog = createToolCatalog({ portal: 'default', prefix: true, separator: '__', logger: captured.logger, retryDelayMs: 20, ...options });
+    catalog = createToolCatalog({ portal: 'default', logger: captured.logger, retryDelayMs: 20, ...options });
     return { catalog, logs: captured };
   }
 
-  it('exposes every server tool as <server>__<tool>, keeping its definition', async () => {
+  it("lists every server's tools with their server, upstream name, connection and definition", async () => {
     const crm = fakeUpstream('crm', [tool('lookup', 'Find a customer'), tool('update')]);
-    const docs = fakeUpstream('docs', [tool('search')]);
-    const { catalog } = create({ servers: [serverOf(crm), serverOf(docs)] });
-
-    await catalog.start();
-
-    expect(catalog.list().map((t) => t.name).sort()).toEqual(['crm__lookup', 'crm__update', 'docs__search']);
-    expect(catalog.list().find((t) => t.name === 'crm__lookup')).toEqual({ ...tool('lookup', 'Find a customer'), name: 'crm__lookup' });
-  });
-
-  it('uses the configured separator', async () => {
-    const crm = fakeUpstream('crm', [tool('lookup')]);
-    const { catalog } = create({ servers: [serverOf(crm)], separator: '.' });
-
-    await catalog.start();
-
-    expect(catalog.list().map((t) => t.name)).toEqual(['crm.lookup']);
-    expect(catalog.resolve('crm.lookup')?.upstreamName).toBe('lookup');
-    expect(catalog.resolve('crm__lookup')).toBeUndefined();
-  });
-
-  it('exposes the upstream names unchanged when the prefix is off', async () => {
-    const crm = fakeUpstream('crm', [tool('lookup'), tool('update')]);
-    const { catalog } = create({ servers: [serverOf(crm)], prefix: false });
-
-    await catalog.start();
-
-    expect(catalog.list().map((t) => t.name)).toEqual(['lookup', 'update']);
-    expect(catalog.resolve('lookup')).toMatchObject({ exposedName: 'lookup', server: 'crm', upstreamName: 'lookup' });
-  });
-
-  it('resolves an exposed name to its server, upstream tool and connection', async () => {
-    const crm = fakeUpstream('crm', [tool('lookup')]);
     const docs = fakeUpstream('docs', [tool('lookup')]);
     const { catalog } = create({ servers: [serverOf(crm), serverOf(docs)] });
+
     await catalog.start();
 
-    const entry = catalog.resolve('docs__lookup');
-
-    expect(entry).toMatchObject({ exposedName: 'docs__lookup', server: 'docs', upstreamName: 'lookup' });
-    expect(entry?.upstream).toBe(docs.connection);
-    expect(await entry?.upstream.callTool(entry.upstreamName, {})).toEqual({ content: [{ type: 'text', text: 'docs:lookup' }] });
-    expect(catalog.resolve('lookup')).toBeUndefined();
-    expect(catalog.resolve('docs__missing')).toBeUndefined();
+    expect(names(catalog).sort()).toEqual(['crm__lookup', 'crm__update', 'docs__lookup']);
+    const entry = catalog.entries().find((candidate) => candidate.server === 'crm' && candidate.upstreamName === 'lookup');
+    expect(entry?.definition).toEqual(tool('lookup', 'Find a customer'));
+    expect(entry?.upstream).toBe(crm.connection);
+    expect(await entry?.upstream.callTool('lookup', {})).toEqual({ content: [{ type: 'text', text: 'crm:lookup' }] });
   });
 
   it('leaves out a server whose connect fails, logs it without failing start, and retries until it connects', async () => {
@@ -139,11 +109,11 @@ describe('tool catalog', () => {
 
     await catalog.start();
 
-    expect(catalog.list().map((t) => t.name)).toEqual(['crm__lookup']);
+    expect(names(catalog)).toEqual(['crm__lookup']);
     expect(await logs.waitFor('could not connect to an upstream server')).toMatchObject({ server: 'flaky', retry_in_ms: 20, portal: 'default' });
-    await waitUntil(() => catalog.resolve('flaky__ping') !== undefined, 'the flaky server connected');
+    await waitUntil(() => names(catalog).includes('flaky__ping'), 'the flaky server connected');
     expect(attempts).toBe(3);
-    expect(catalog.list().map((t) => t.name).sort()).toEqual(['crm__lookup', 'flaky__ping']);
+    expect(names(catalog).sort()).toEqual(['crm__lookup', 'flaky__ping']);
     expect(changes).toBeGreaterThanOrEqual(2);
   });
 
@@ -157,13 +127,13 @@ describe('tool catalog', () => {
     crm.changeTools([tool('lookup'), tool('export')]);
     await waitUntil(() => changes === 1, 'the listener was told');
 
-    expect(catalog.list().map((t) => t.name)).toEqual(['crm__lookup', 'crm__export']);
-    expect(catalog.resolve('crm__export')?.upstreamName).toBe('export');
+    expect(names(catalog)).toEqual(['crm__lookup', 'crm__export']);
+    expect(names(catalog)).toContain('crm__export');
 
     crm.changeTools([tool('export')]);
     await waitUntil(() => changes === 2, 'the listener was told again');
-    expect(catalog.list().map((t) => t.name)).toEqual(['crm__export']);
-    expect(catalog.resolve('crm__lookup')).toBeUndefined();
+    expect(names(catalog)).toEqual(['crm__export']);
+    expect(names(catalog)).not.toContain('crm__lookup');
   });
 
   it('keeps the newest tool list when two refreshes answer out of order', async () => {
@@ -182,7 +152,7 @@ describe('tool catalog', () => {
     answerOld([tool('v2')]);
     await sleep(20);
 
-    expect(catalog.list().map((t) => t.name)).toEqual(['crm__v3']);
+    expect(names(catalog)).toEqual(['crm__v3']);
   });
 
   it('hides the tools of an upstream that fails to list them, and shows them again after it recovers', async () => {
@@ -199,13 +169,13 @@ describe('tool catalog', () => {
     crm.notifyToolsChanged();
     await waitUntil(() => changes === 1, 'the failed refresh was reported');
 
-    expect(catalog.list().map((t) => t.name)).toEqual(['docs__search']);
+    expect(names(catalog)).toEqual(['docs__search']);
     expect(await logs.waitFor('could not list the tools')).toMatchObject({ server: 'crm' });
 
     crm.state.listTools = undefined;
     crm.notifyToolsChanged();
     await waitUntil(() => changes === 2, 'the recovery was reported');
-    expect(catalog.list().map((t) => t.name).sort()).toEqual(['crm__lookup', 'docs__search']);
+    expect(names(catalog).sort()).toEqual(['crm__lookup', 'docs__search']);
   });
 
   it('close() closes every upstream and stops retrying servers that are down', async () => {
@@ -257,7 +227,7 @@ describe('tool catalog', () => {
 
     expect(late.state.closed).toBe(true);
     expect(late.state.listCalls).toBe(0);
-    expect(catalog.list()).toEqual([]);
+    expect(catalog.entries()).toEqual([]);
     expect(failingAttempts).toBe(1);
     expect(logs.lines.filter((line) => line.retry_in_ms !== undefined)).toEqual([]);
   });

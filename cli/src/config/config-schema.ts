@@ -5,6 +5,8 @@ import { EnvRefSchema, PortalConfigSchema, TokenConfigSchema } from '../../../ga
 const GatewaySectionSchema = z
   .object({
     host: z.string().default('127.0.0.1'),
+    /** The URL clients use to reach the gateway (behind a proxy: its public https URL); names the OAuth protected resources. Default: taken from each request. */
+    public_url: z.url({ protocol: /^https?$/ }).transform((url) => url.replace(/\/+$/, '')).optional(),
     port: z.number().int().min(0).max(65535).default(8080),
     /** Unique per running gateway; names its reply topic. Defaults to hostname and process id. */
     instance_id: z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, 'use letters, digits, ".", "_" and "-"').optional(),

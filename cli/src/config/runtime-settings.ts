@@ -1,7 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import type { Principal } from '../../../events/src/index.ts';
-import { sha256Hex, type EnvRef, type GatewayPortal, type StaticToken, type UpstreamSpec } from '../../../gateway/src/index.ts';
+import { sha256Hex, type EnvRef, type GatewayPortal, type GatewayServer, type SecretRef, type StaticToken, type UpstreamSpec } from '../../../gateway/src/index.ts';
 import type { GatehouseConfig } from './config-schema.ts';
 import { ConfigError, formatPath } from './load-config.ts';
 
@@ -41,8 +42,18 @@ export function resolveRuntimeSettings(
     }
     return value;
   };
-  const resolveValues = (values: Record<string, string | EnvRef>, at: ReadonlyArray<PropertyKey>) =>
-    Object.fromEntries(Object.entries(values).map(([key, value]) => [key, typeof value === 'string' ? value : fromEnv(value, [...at, key])]));
+  const secret = (ref: SecretRef, at: ReadonlyArray<PropertyKey>): string => {
+    if ('env' in ref) return fromEnv(ref, [...at, 'env']);
+    const file = path.resolve(cwd, ref.file);
+    try {
+      return readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+    } catch (error) {
+      problems.push(`  ${formatPath([...at, 'file'])}: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'}); check the path and its permissions`);
+      return '';
+    }
+  };
+  const resolveValues = (values: Record<string, string | SecretRef>, at: ReadonlyArray<PropertyKey>) =>
+    Object.fromEntries(Object.entries(values).map(([key, value]) => [key, typeof value === 'string' ? value : secret(value, [...at, key])]));
 
   const tokens = config.tokens.map((token, index): StaticToken => {
     const principal: Principal = { subject: token.subject, email: token.email, groups: token.groups };
@@ -52,14 +63,19 @@ export function resolveRuntimeSettings(
 
   const portals = config.portals.map((portal, portalIndex): GatewayPortal => ({
     name: portal.name,
+    ...(portal.access ? { access: portal.access } : {}),
     dlpProfile: portal.dlp_profile,
     toolPrefix: portal.tool_prefix,
     toolSeparator: portal.tool_separator,
-    servers: portal.servers.map((server, serverIndex): UpstreamSpec => {
+    servers: portal.servers.map((server, serverIndex): GatewayServer => {
       const at = ['portals', portalIndex, 'servers', serverIndex];
-      return server.transport === 'stdio'
-        ? { name: server.name, transport: 'stdio', command: server.command, args: server.args, env: resolveValues(server.env, [...at, 'env']), cwd: path.resolve(cwd, server.cwd ?? '.') }
-        : { name: server.name, transport: 'streamable-http', url: server.url, headers: resolveValues(server.headers, [...at, 'headers']) };
+      const bearer: Record<string, string> =
+        server.transport === 'streamable-http' && server.bearer_token ? { Authorization: `Bearer ${secret(server.bearer_token, [...at, 'bearer_token'])}` } : {};
+      const spec: UpstreamSpec =
+        server.transport === 'stdio'
+          ? { name: server.name, transport: 'stdio', command: server.command, args: server.args, env: resolveValues(server.env, [...at, 'env']), cwd: path.resolve(cwd, server.cwd ?? '.') }
+          : { name: server.name, transport: 'streamable-http', url: server.url, headers: { ...resolveValues(server.headers, [...at, 'headers']), ...bearer } };
+      return { name: server.name, spec, ...(server.access ? { access: server.access } : {}), tools: server.tools, prompts: server.prompts };
     }),
   }));
 

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createInProcessBus, systemClock, topicNames } from '../../events/src/index.ts';
-import { createGateway, type Gateway } from '../../gateway/src/index.ts';
+import type { Gateway } from '../../gateway/src/index.ts';
 import { openAuditStore, startAuditIngest, type AuditStore } from '../../cli/src/run/audit-ingest-role.ts';
-import { gatewayOptions } from '../../cli/src/run/gateway-role.ts';
+import { createGatewayRole } from '../../cli/src/run/gateway-role.ts';
 import { connectMcpClient, firstText } from '../support/mcp-client.ts';
 import { TEST_TOKEN, temporaryDirectory, testLogger, testSettings } from '../support/pipeline.ts';
 import { waitForAuditRows } from '../support/audit-rows.ts';
@@ -26,7 +26,7 @@ describe('fail closed without a DLP worker (embedded bus)', () => {
     store = await openAuditStore(settings.store, testLogger);
     const ingest = await startAuditIngest({ bus, topics, store, logger: testLogger });
     stopIngest = () => ingest.stop();
-    gateway = createGateway(gatewayOptions({ settings, bus, topics, clock: systemClock, logger: testLogger }));
+    gateway = createGatewayRole({ settings, bus, topics, clock: systemClock, logger: testLogger }).gateway;
     await gateway.start();
     url = await gateway.listen('127.0.0.1', 0);
   });

@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKafkaBus, systemClock, topicNames, type Bus } from '../../events/src/index.ts';
-import { createGateway, type Gateway } from '../../gateway/src/index.ts';
+import type { Gateway } from '../../gateway/src/index.ts';
 import { openAuditStore, startAuditIngest, type AuditStore } from '../../cli/src/run/audit-ingest-role.ts';
-import { gatewayOptions } from '../../cli/src/run/gateway-role.ts';
+import { createGatewayRole } from '../../cli/src/run/gateway-role.ts';
 import { kafkaBrokers, uniqueKafkaName } from '../support/kafka.ts';
 import { connectMcpClient, firstText } from '../support/mcp-client.ts';
 import { TEST_TOKEN, temporaryDirectory, testLogger, testSettings } from '../support/pipeline.ts';
@@ -32,7 +32,7 @@ describe('fail closed on Kafka when no DLP worker consumes', () => {
     store = await openAuditStore({ kind: 'chdb', path: path.join(temp.dir, 'chdb') }, testLogger);
     const ingest = await startAuditIngest({ bus: ingestBus, topics, store, logger: testLogger });
     stopIngest = () => ingest.stop();
-    gateway = createGateway(gatewayOptions({ settings, bus: gatewayBus, topics, clock: systemClock, logger: testLogger }));
+    gateway = createGatewayRole({ settings, bus: gatewayBus, topics, clock: systemClock, logger: testLogger }).gateway;
     await gateway.start();
     url = await gateway.listen('127.0.0.1', 0);
   });

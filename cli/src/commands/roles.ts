@@ -1,19 +1,20 @@
 import type { Logger } from 'pino';
 import { createKafkaBus, systemClock, topicNames, type Bus, type Topics } from '../../../events/src/index.ts';
-import { createGateway } from '../../../gateway/src/index.ts';
 import type { Command, CommandIO } from '../command.ts';
 import { ConfigError } from '../config/load-config.ts';
 import { loadSettings } from '../config/load-settings.ts';
-import type { RuntimeSettings } from '../config/runtime-settings.ts';
+import type { CommandLineOverrides, RuntimeSettings } from '../config/runtime-settings.ts';
 import { createLogger } from '../logger.ts';
 import { parseCommandArgs, parsePortOption } from '../parse-args.ts';
 import { openAuditStore, startAuditIngest } from '../run/audit-ingest-role.ts';
 import { startDlpWorker } from '../run/dlp-worker-role.ts';
-import { gatewayOptions } from '../run/gateway-role.ts';
+import { createGatewayRole } from '../run/gateway-role.ts';
+import { reloadOnConfigChange } from '../run/config-reload.ts';
 import { closeOnSignal } from '../run/wait-for-shutdown.ts';
 
 interface RoleContext {
   settings: RuntimeSettings;
+  overrides: CommandLineOverrides;
   bus: Bus;
   topics: Topics;
   logger: Logger;
@@ -33,7 +34,8 @@ function roleCommand(name: string, summary: string, help: string, start: (contex
     help: `${help}${ROLE_ENVIRONMENT}`,
     async run(args, io) {
       const { values } = parseCommandArgs(args, { config: { type: 'string' }, port: { type: 'string' } });
-      const settings = await loadSettings(io, { configPath: values.config, allowDemo: false, overrides: { port: parsePortOption(values.port) } });
+      const overrides = { port: parsePortOption(values.port) };
+      const settings = await loadSettings(io, { configPath: values.config, allowDemo: false, overrides });
       if (settings.kafkaBrokers.length === 0) {
         throw new ConfigError(
           `gatehouse ${name} needs Kafka: set KAFKA_BROKERS=host:port (for a local broker, run "gatehouse kafka start") or bus.kafka.brokers in ${settings.source}`,
@@ -52,7 +54,7 @@ function roleCommand(name: string, summary: string, help: string, start: (contex
       });
       let stop: () => Promise<void>;
       try {
-        stop = await start({ settings, bus, topics, logger, io });
+        stop = await start({ settings, overrides, bus, topics, logger, io });
       } catch (error) {
         await bus.close();
         throw error;
@@ -74,10 +76,11 @@ Usage: gatehouse gateway [--config FILE] [--port N]
 
 Serves MCP clients at /mcp and /mcp/<portal>, authenticates them, and sends every tool call's
 arguments and results for a DLP verdict over Kafka; no verdict in time refuses the call.
-Prints the listening URL once it can take traffic.
+Prints the listening URL once it can take traffic. Edits of the config file apply without a
+restart once they validate; an invalid edit is logged and the running config stays.
 `,
-  async ({ settings, bus, topics, logger, io }) => {
-    const gateway = createGateway(gatewayOptions({ settings, bus, topics, clock: systemClock, logger }));
+  async ({ settings, overrides, bus, topics, logger, io }) => {
+    const { gateway, reload } = createGatewayRole({ settings, bus, topics, clock: systemClock, logger });
     let url: string;
     try {
       await gateway.start();
@@ -86,8 +89,12 @@ Prints the listening URL once it can take traffic.
       await gateway.close();
       throw error;
     }
+    const watcher = reloadOnConfigChange({ settings, env: io.env, overrides, apply: reload, bus, topics, clock: systemClock, logger });
     io.stdout.write(`Gatehouse gateway ${settings.instanceId} is ready: ${url}/mcp\n`);
-    return () => gateway.close();
+    return async () => {
+      watcher?.close();
+      await gateway.close();
+    };
   },
 );
 

@@ -6,6 +6,8 @@ import { createLogger } from '../logger.ts';
 import { parseCommandArgs, parsePortOption } from '../parse-args.ts';
 import { startEmbeddedPipeline } from '../run/embedded-pipeline.ts';
 import { closeOnSignal } from '../run/wait-for-shutdown.ts';
+import { reloadOnConfigChange } from '../run/config-reload.ts';
+import { systemClock } from '../../../events/src/index.ts';
 
 export const startCommand: Command = {
   name: 'start',
@@ -14,7 +16,9 @@ export const startCommand: Command = {
 Usage: gatehouse start [--config FILE] [--port N]
 
 Runs gateway, dlp-worker and audit-ingest in one process on the in-process bus, with the audit
-trail in the embedded ClickHouse engine (chDB) under ./data/chdb. Prints the MCP URL.
+trail in the embedded ClickHouse engine (chDB) under ./data/chdb. Prints the MCP URL. Edits of
+the config file apply without a restart once they validate (portals, policy, tokens); an invalid
+edit is logged and the running config stays.
 
 Without a config file (no --config, no $GATEHOUSE_CONFIG, no ./gatehouse.yaml) it runs the demo:
 one portal in front of a bundled demo MCP server whose get_customer tool returns a record with
@@ -33,7 +37,8 @@ server instead of chDB), LOG_LEVEL (default info; logs are JSON on stderr).
     const env = { ...io.env };
     const generatedToken = env[DEV_TOKEN_ENV] ? undefined : `gh_dev_${randomBytes(24).toString('base64url')}`;
     if (generatedToken) env[DEV_TOKEN_ENV] = generatedToken;
-    const settings = await loadSettings(io, { configPath: values.config, allowDemo: true, env, overrides: { port: parsePortOption(values.port) } });
+    const overrides = { port: parsePortOption(values.port) };
+    const settings = await loadSettings(io, { configPath: values.config, allowDemo: true, env, overrides });
     const demo = settings.source === DEMO_SOURCE;
     const logger = createLogger(env, 'embedded');
     const pipeline = await startEmbeddedPipeline(settings, logger);
@@ -51,7 +56,11 @@ server instead of chDB), LOG_LEVEL (default info; logs are JSON on stderr).
         '',
       ].join('\n'),
     );
-    await closeOnSignal(() => pipeline.close(), logger);
+    const watcher = reloadOnConfigChange({ settings, env, overrides, apply: pipeline.reload, bus: pipeline.bus, topics: pipeline.topics, clock: systemClock, logger });
+    await closeOnSignal(async () => {
+      watcher?.close();
+      await pipeline.close();
+    }, logger);
     return 0;
   },
 };

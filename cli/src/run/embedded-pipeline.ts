@@ -1,17 +1,20 @@
 import type { Logger } from 'pino';
-import { createInProcessBus, systemClock, topicNames, type Bus, type Clock } from '../../../events/src/index.ts';
-import { createGateway, type Gateway } from '../../../gateway/src/index.ts';
+import { createInProcessBus, systemClock, topicNames, type Bus, type Clock, type Topics } from '../../../events/src/index.ts';
+import type { Gateway } from '../../../gateway/src/index.ts';
 import type { RuntimeSettings } from '../config/runtime-settings.ts';
 import { registerLocalQueryEndpoint, writeControlFile, removeControlFile } from './local-query-endpoint.ts';
 import { openAuditStore, startAuditIngest, type AuditStore } from './audit-ingest-role.ts';
 import { startDlpWorker } from './dlp-worker-role.ts';
-import { gatewayOptions } from './gateway-role.ts';
+import { createGatewayRole } from './gateway-role.ts';
 
 export interface EmbeddedPipeline {
   url: string;
   gateway: Gateway;
   bus: Bus;
   store: AuditStore;
+  topics: Topics;
+  /** Applies a reloaded config to the gateway. */
+  reload(settings: RuntimeSettings): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -29,7 +32,7 @@ export async function startEmbeddedPipeline(settings: RuntimeSettings, logger: L
     stopped.unshift(() => ingest.stop());
     const worker = await startDlpWorker({ bus, topics, settings, clock, logger });
     stopped.unshift(() => worker.stop());
-    const gateway = createGateway(gatewayOptions({ settings, bus, topics, clock, logger }));
+    const { gateway, reload } = createGatewayRole({ settings, bus, topics, clock, logger });
     stopped.unshift(() => gateway.close());
     const localQuery = await registerLocalQueryEndpoint(gateway.app, store);
     await gateway.start();
@@ -44,6 +47,8 @@ export async function startEmbeddedPipeline(settings: RuntimeSettings, logger: L
       gateway,
       bus,
       store,
+      topics,
+      reload,
       // Fixed order: stop taking calls and finish those in flight, stop the worker, flush the
       // audit writer, then close the bus and the store.
       async close() {

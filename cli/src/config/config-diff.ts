@@ -5,7 +5,7 @@
  */
 export function configChanges(before: unknown, after: unknown, path = '', depth = 0): string[] {
   if (JSON.stringify(before) === JSON.stringify(after)) return [];
-  if (depth >= 5 || !isObjectLike(before) || !isObjectLike(after) || Array.isArray(before) !== Array.isArray(after)) return [path || '(everything)'];
+  if (depth >= 6 || !isObjectLike(before) || !isObjectLike(after) || Array.isArray(before) !== Array.isArray(after)) return [path || '(everything)'];
   if (Array.isArray(before) && Array.isArray(after)) {
     if (!before.every(isNamed) || !after.every(isNamed)) return [path];
     const names = [...new Set([...before, ...after].map((item) => item.name))];

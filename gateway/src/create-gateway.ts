@@ -6,6 +6,8 @@ import type { DenialAudit } from './denial-audit.ts';
 import { registerMcpEndpoint, type McpEndpointOptions } from './mcp-endpoint.ts';
 import { createPortalRegistry, type GatewayPortal } from './portal-registry.ts';
 import { registerProtectedResourceMetadata } from './protected-resource-metadata.ts';
+import { createPinStore } from './pinning/pin-store.ts';
+import { createToolPinning } from './pinning/tool-pinning.ts';
 import { createSignInAudit } from './sign-in-audit.ts';
 import { connectUpstream as connectUpstreamDefault, type UpstreamConnection, type UpstreamSpec } from './upstream/index.ts';
 import { createVerdictClient } from './verdict-client.ts';
@@ -30,6 +32,8 @@ export interface GatewayOptions {
   upstreamTimeoutMs: number;
   maxBodyBytes: number;
   serverVersion: string;
+  /** Tool pinning: the file of approved tool fingerprints and what a changed definition does. Absent: off. */
+  toolPinning?: { file: string; onChange: 'withhold' | 'allow' };
   connectUpstream?: (spec: UpstreamSpec, logger: Logger) => Promise<UpstreamConnection>;
 }
 
@@ -66,7 +70,25 @@ export function createGateway(options: GatewayOptions): Gateway {
   app.get('/readyz', async (_request, reply) => reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'starting' }));
 
   let toolsChanged: (portal: string) => void = () => undefined;
+  const pinning = options.toolPinning
+    ? createToolPinning({
+        store: createPinStore(options.toolPinning.file),
+        onChange: options.toolPinning.onChange,
+        clock,
+        report: (change) => {
+          logger.warn({ portal: change.portal, server: change.server, tool: change.tool, summary: change.summary, action: change.action }, 'an upstream changed a tool definition since it was approved');
+          const event = createEvent(
+            'tool.definition.changed',
+            { trace_id: crypto.randomUUID().replaceAll('-', ''), gateway: instanceId, principal: ANONYMOUS, portal: change.portal, server: change.server, tool: change.tool },
+            { approved_fingerprint: change.approvedFingerprint, new_fingerprint: change.newFingerprint, summary: change.summary, action: change.action },
+            clock,
+          );
+          bus.publish(topics.audit, event).catch((error: unknown) => logger.error({ err: error }, 'could not audit a tool definition change'));
+        },
+      })
+    : undefined;
   const registry = createPortalRegistry({
+    ...(pinning ? { pinning } : {}),
     connectUpstream: options.connectUpstream ?? connectUpstreamDefault,
     logger,
     onToolsChanged: (portal) => toolsChanged(portal),

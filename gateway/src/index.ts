@@ -3,3 +3,4 @@ export { createGateway, type Gateway, type GatewayOptions, type GatewayPortal, t
 export { GATEWAY_ERRORS, type GatewayErrorCode } from './errors.ts';
 export { createStaticTokenAuthenticator, sha256Hex, type StaticToken } from './identity/static-token-authenticator.ts';
 export type { UpstreamSpec } from './upstream/index.ts';
+export { createPinStore, type PinFile } from './pinning/pin-store.ts';

@@ -1,5 +1,7 @@
 import type { Logger } from 'pino';
 import type { AccessRule, ItemPolicy } from './config-schema.ts';
+import type { Tool } from '@modelcontextprotocol/server';
+import type { PinStatus, ToolPinning } from './pinning/tool-pinning.ts';
 import type { McpPortal } from './portal-server.ts';
 import { createToolCatalog, type ToolCatalog } from './tool-catalog.ts';
 import type { UpstreamConnection, UpstreamSpec } from './upstream/index.ts';
@@ -38,9 +40,31 @@ export function createPortalRegistry(options: {
   connectUpstream: (spec: UpstreamSpec, logger: Logger) => Promise<UpstreamConnection>;
   logger: Logger;
   onToolsChanged: (portal: string) => void;
+  pinning?: ToolPinning;
 }) {
+  const { pinning } = options;
   const { connectUpstream, logger } = options;
   let current: PortalRuntime[] = [];
+
+  /** A pin file that cannot be read withholds every tool rather than offering unchecked ones. */
+  function pinStatusIn(pins: ToolPinning, portal: string): (server: string, tool: Tool) => PinStatus {
+    try {
+      return pins.statusIn(portal);
+    } catch (error) {
+      logger.error({ portal, err: error }, 'cannot read the tool pins; every tool of the portal is withheld');
+      return () => 'withheld';
+    }
+  }
+
+  function observe(portal: string, catalog: ToolCatalog): void {
+    const byServer = new Map<string, Tool[]>();
+    for (const entry of catalog.entries()) byServer.set(entry.server, [...(byServer.get(entry.server) ?? []), entry.definition]);
+    try {
+      for (const [server, tools] of byServer) pinning!.observe(portal, server, tools);
+    } catch (error) {
+      logger.error({ portal, err: error }, 'could not record tool fingerprints; changed tools stay withheld');
+    }
+  }
 
   function newCatalog(portal: GatewayPortal): ToolCatalog {
     const catalog = createToolCatalog({
@@ -48,7 +72,10 @@ export function createPortalRegistry(options: {
       logger,
       servers: portal.servers.map((server) => ({ name: server.name, connect: () => connectUpstream(server.spec, logger.child({ upstream: server.name })) })),
     });
-    catalog.onChange(() => options.onToolsChanged(portal.name));
+    catalog.onChange(() => {
+      if (pinning) observe(portal.name, catalog);
+      options.onToolsChanged(portal.name);
+    });
     return catalog;
   }
 
@@ -67,7 +94,7 @@ export function createPortalRegistry(options: {
           catalog = newCatalog(portal);
           started.push(catalog.start());
         }
-        return { policy: portal, dlpProfile: portal.dlpProfile, catalog, upstreamKey };
+        return { policy: portal, dlpProfile: portal.dlpProfile, catalog, upstreamKey, ...(pinning ? { pinStatus: () => pinStatusIn(pinning, portal.name) } : {}) };
       });
       await Promise.all(started);
       const retired = current.filter((runtime) => !next.some((kept) => kept.catalog === runtime.catalog));

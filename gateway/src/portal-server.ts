@@ -1,16 +1,19 @@
-import { ProtocolError, Server } from '@modelcontextprotocol/server';
+import { ProtocolError, Server, type Tool } from '@modelcontextprotocol/server';
 import type { Principal } from '../../events/src/index.ts';
 import type { CallTool } from './call-tool.ts';
 import { UNKNOWN_TOOL_RPC_CODE } from './errors.ts';
 import { toolsOffered, type PortalPolicy } from './policy/portal-view.ts';
 import type { ToolCatalog } from './tool-catalog.ts';
 import type { DenialAudit } from './denial-audit.ts';
+import type { PinStatus } from './pinning/tool-pinning.ts';
 
 /** A portal as it is served now: its policy and DLP profile from the config, its live tool catalog. */
 export interface McpPortal {
   policy: PortalPolicy;
   dlpProfile: string;
   catalog: ToolCatalog;
+  /** Tool pinning's verdict on each tool, read once per request; absent when pinning is off. */
+  pinStatus?: () => (server: string, tool: Tool) => PinStatus;
 }
 
 export interface PortalServerContext {
@@ -36,7 +39,7 @@ export function createPortalServer(context: PortalServerContext): Server {
       instructions: `Gatehouse portal "${portal.policy.name}": tools of its servers, checked by policy and DLP.`,
     },
   );
-  const offered = () => toolsOffered(portal.policy, portal.catalog.entries(), principal);
+  const offered = () => toolsOffered(portal.policy, portal.catalog.entries(), principal, portal.pinStatus?.());
 
   server.setRequestHandler('tools/list', async () => ({ tools: offered().list() }));
   server.setRequestHandler('tools/call', async (request) => {

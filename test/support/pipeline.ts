@@ -24,7 +24,7 @@ export function testSettings(options: { dataDir: string; config?: unknown; env?:
   const base = options.config === undefined ? demoConfig(REPO_ROOT, process.execPath) : GatehouseConfigSchema.parse(options.config);
   const config = {
     ...base,
-    gateway: { ...base.gateway, port: 0 },
+    gateway: { ...base.gateway, port: 0, tool_pinning: { ...base.gateway.tool_pinning, file: path.join(options.dataDir, 'tool-pins.json') } },
     store: { ...base.store, chdb_path: path.join(options.dataDir, 'chdb') },
     bus: { ...base.bus, kafka: { ...base.bus.kafka, topic_prefix: options.topicPrefix ?? `gh-test-${process.pid}-${Date.now()}.` } },
   };

@@ -5,6 +5,7 @@ import { configCommand } from './config.ts';
 import { kafkaCommand } from './kafka.ts';
 import { startCommand } from './start.ts';
 import { testCommand } from './test.ts';
+import { toolsCommand } from './tools.ts';
 
 /** Every `gatehouse` command, in the order --help lists them. */
 export const commands: Command[] = [
@@ -15,5 +16,6 @@ export const commands: Command[] = [
   auditIngestCommand,
   auditCommand,
   configCommand,
+  toolsCommand,
   kafkaCommand,
 ];

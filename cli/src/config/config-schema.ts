@@ -13,6 +13,18 @@ const GatewaySectionSchema = z
     verdict_timeout_ms: z.number().int().min(50).max(120_000).default(5_000),
     upstream_timeout_ms: z.number().int().min(100).max(600_000).default(60_000),
     max_body_bytes: z.number().int().min(1_024).max(64 * 1024 * 1024).default(1024 * 1024),
+    /**
+     * Tool pinning against rug pulls: `tofu` approves each tool's first definition and withholds
+     * (or, with on_change: allow, only reports) a later change until `gatehouse tools approve`.
+     */
+    tool_pinning: z
+      .object({
+        mode: z.enum(['tofu', 'off']).default('tofu'),
+        on_change: z.enum(['withhold', 'allow']).default('withhold'),
+        file: z.string().default('./data/tool-pins.json'),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict();
 

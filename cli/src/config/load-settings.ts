@@ -9,7 +9,7 @@ import { resolveRuntimeSettings, resolveStoreSettings, type CommandLineOverrides
 export const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..', '..');
 export const DEMO_SOURCE = 'the built-in demo config';
 
-interface LoadedConfig {
+export interface LoadedConfig {
   config: GatehouseConfig;
   source: string;
   /** Relative paths in the config are resolved against this folder. */
@@ -20,7 +20,7 @@ interface LoadedConfig {
  * The config a command runs with: --config FILE, else $GATEHOUSE_CONFIG, else ./gatehouse.yaml
  * when present, else (only where `allowDemo`) the built-in demo.
  */
-async function loadConfigFor(io: CommandIO, configPath: string | undefined, allowDemo: boolean): Promise<LoadedConfig> {
+export async function loadConfigFor(io: CommandIO, configPath: string | undefined, allowDemo: boolean): Promise<LoadedConfig> {
   const explicit = configPath ?? io.env['GATEHOUSE_CONFIG'];
   const implicit = path.join(io.cwd, 'gatehouse.yaml');
   const file = explicit ? path.resolve(io.cwd, explicit) : existsSync(implicit) || !allowDemo ? implicit : undefined;

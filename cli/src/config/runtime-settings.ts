@@ -22,6 +22,8 @@ export interface RuntimeSettings {
   instanceId: string;
   kafkaBrokers: string[];
   store: StoreSettings;
+  /** The tool-pins file, resolved; undefined when pinning is off. */
+  toolPinsFile: string | undefined;
   tokens: StaticToken[];
   portals: GatewayPortal[];
 }
@@ -93,6 +95,7 @@ export function resolveRuntimeSettings(
     instanceId: config.gateway.instance_id ?? `${hostname()}-${process.pid}`.replace(/[^A-Za-z0-9._-]/g, '-'),
     kafkaBrokers: brokersFromEnv?.length ? brokersFromEnv : config.bus.kafka.brokers,
     store,
+    toolPinsFile: config.gateway.tool_pinning.mode === 'off' ? undefined : path.resolve(cwd, config.gateway.tool_pinning.file),
     tokens,
     portals,
   };

@@ -29,6 +29,7 @@ export function createGatewayRole(input: { settings: RuntimeSettings; bus: Bus; 
     upstreamTimeoutMs: settings.config.gateway.upstream_timeout_ms,
     maxBodyBytes: settings.config.gateway.max_body_bytes,
     serverVersion: GATEHOUSE_VERSION,
+    ...(settings.toolPinsFile ? { toolPinning: { file: settings.toolPinsFile, onChange: settings.config.gateway.tool_pinning.on_change } } : {}),
   });
   return {
     gateway,

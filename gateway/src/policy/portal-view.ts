@@ -1,6 +1,7 @@
 import type { Tool } from '@modelcontextprotocol/server';
 import type { Principal } from '../../../events/src/index.ts';
 import type { AccessRule, ItemPolicy } from '../config-schema.ts';
+import type { PinStatus } from '../pinning/tool-pinning.ts';
 import type { CatalogEntry } from '../tool-catalog.ts';
 import { allowedBy } from './access-rule.ts';
 import { itemVisibility } from './item-visibility.ts';
@@ -28,6 +29,8 @@ export type ToolLookup =
   | { offered: false; rule?: string };
 
 export const portalRule = (portal: string) => `portals[${portal}].access`;
+/** Hides a tool whose definition changed since it was approved, until it is approved again. */
+export const TOOL_PINNING_RULE = 'gateway.tool_pinning';
 const serverRule = (portal: string, server: string, setting: string) => `portals[${portal}].servers[${server}].${setting}`;
 
 /**
@@ -35,7 +38,7 @@ const serverRule = (portal: string, server: string, setting: string) => `portals
  * server's tool policy, under namespaced (and possibly aliased) names. Computed per request, so a
  * policy or tool-list change applies to the next request.
  */
-export function toolsOffered(portal: PortalPolicy, entries: CatalogEntry[], principal: Principal) {
+export function toolsOffered(portal: PortalPolicy, entries: CatalogEntry[], principal: Principal, pinStatus?: (server: string, tool: Tool) => PinStatus) {
   const offered = new Map<string, OfferedTool>();
   const hidden = new Map<string, string>();
   const exposed = (server: string, name: string) => (portal.toolPrefix ? `${server}${portal.toolSeparator}${name}` : name);
@@ -51,6 +54,10 @@ export function toolsOffered(portal: PortalPolicy, entries: CatalogEntry[], prin
     const visibility = itemVisibility('tools', server.tools, entry.definition, principal);
     if (!visibility.visible) {
       hidden.set(name, serverRule(portal.name, entry.server, visibility.rule));
+      continue;
+    }
+    if (pinStatus?.(entry.server, entry.definition) === 'withheld') {
+      hidden.set(name, TOOL_PINNING_RULE);
       continue;
     }
     if (offered.has(name)) continue;

@@ -67,11 +67,11 @@ describe('tool pinning against rug pulls', () => {
 
     const changes = await waitForAuditRows(
       (sql) => pipeline.store.query(sql),
-      "SELECT server, tool, JSONExtractString(body, 'action') AS action, JSONExtractArrayRaw(body, 'summary') AS summary FROM audit_events WHERE type = 'tool.definition.changed'",
+      "SELECT server, tool, JSONExtractString(body, 'action') AS action, JSONExtract(body, 'summary', 'Array(String)') AS summary FROM audit_events WHERE type = 'tool.definition.changed'",
       (found) => found.length === 1,
     );
     expect(changes[0]).toMatchObject({ server: 'payments', tool: 'transfer', action: 'withheld' });
-    expect(JSON.parse(String(changes[0]!['summary']))).toEqual(['description changed', 'input property "to_external_account" added', 'required inputs changed']);
+    expect(changes[0]!['summary']).toEqual(['description changed', 'input property "to_external_account" added', 'required inputs changed']);
     const denials = await waitForAuditRows(
       (sql) => pipeline.store.query(sql),
       "SELECT JSONExtractString(body, 'rule') AS rule FROM audit_events WHERE type = 'access.denied' AND tool = 'payments__transfer'",

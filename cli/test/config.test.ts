@@ -27,10 +27,10 @@ describe('gatehouse.yaml validation', () => {
     expect(config.portals[0]!.servers.map((server) => server.name)).toEqual(['customers', 'tickets']);
     expect(Object.keys(config.dlp.profiles).sort()).toEqual(['default', 'strict-outbound']);
 
-    const settings = resolveRuntimeSettings(config, file, { GATEHOUSE_DEV_TOKEN: 't0ken', TICKETS_UPSTREAM_AUTH: 'Bearer upstream' }, REPO_ROOT);
+    const settings = resolveRuntimeSettings(config, file, { GATEHOUSE_DEV_TOKEN: 't0ken', TICKETS_UPSTREAM_AUTH: 'upstream-secret' }, REPO_ROOT);
     expect(settings.tokens[0]!.principal).toEqual({ subject: 'developer', email: 'developer@example.com', groups: ['engineering'] });
     expect(settings.tokens[0]!.sha256).toMatch(/^[0-9a-f]{64}$/);
-    expect(settings.portals[0]!.servers[1]!.spec).toMatchObject({ transport: 'streamable-http', headers: { Authorization: 'Bearer upstream' } });
+    expect(settings.portals[0]!.servers[1]!.spec).toMatchObject({ transport: 'streamable-http', headers: { 'X-Team': 'gatehouse', Authorization: 'Bearer upstream-secret' } });
     expect(settings.store).toEqual({ kind: 'chdb', path: path.join(REPO_ROOT, 'data', 'chdb') });
   });
 
@@ -38,7 +38,7 @@ describe('gatehouse.yaml validation', () => {
     const file = path.join(REPO_ROOT, 'gatehouse.example.yaml');
     const config = parseConfig(readFileSync(file, 'utf8'), file);
     expect(() => resolveRuntimeSettings(config, file, { GATEHOUSE_DEV_TOKEN: 't' }, REPO_ROOT)).toThrow(
-      /portals\[0\]\.servers\[1\]\.headers\.Authorization\.env: environment variable TICKETS_UPSTREAM_AUTH is not set/,
+      /portals\[0\]\.servers\[1\]\.bearer_token\.env: environment variable TICKETS_UPSTREAM_AUTH is not set/,
     );
   });
 

@@ -1,11 +1,8 @@
 /**
- * Errors the gateway sends over HTTP, each with a stable code listed in README.md ("Error codes").
- * Codes are never reused for another meaning.
+ * Errors the gateway sends over HTTP, each with a stable code listed in README.md ("Error codes");
+ * authentication failures are in identity/identity-errors.ts. Codes are never reused for another meaning.
  */
 export const GATEWAY_ERRORS = {
-  GH_ERR_AUTH_MISSING_TOKEN: { status: 401, hint: 'send "Authorization: Bearer <token>" with a token configured under tokens: in gatehouse.yaml' },
-  GH_ERR_AUTH_INVALID_TOKEN: { status: 401, hint: 'the token is malformed or matches no configured token; check the token your client sends' },
-  GH_ERR_AUTH_REVOKED_KEY: { status: 401, hint: 'the API key was revoked or has expired; ask an administrator for a new one (gatehouse keys create)' },
   GH_ERR_AUTH_INSUFFICIENT_SCOPE: { status: 403, hint: 'ask your identity provider for a token with the scopes the gateway requires' },
   GH_ERR_PORTAL_FORBIDDEN: { status: 403, hint: "the portal's access rule (or the API key's portal scope) does not include you; ask its administrator" },
   GH_ERR_PORTAL_NOT_FOUND: { status: 404, hint: 'use /mcp for the default portal or /mcp/<portal> with a portal named in gatehouse.yaml' },
@@ -23,9 +20,10 @@ export function httpErrorBody(code: GatewayErrorCode, message: string) {
 
 /** The same error shaped as a JSON-RPC response, for clients that only understand those on /mcp. */
 export function jsonRpcErrorBody(code: GatewayErrorCode, message: string) {
-  return {
-    jsonrpc: '2.0' as const,
-    id: null,
-    error: { code: -32600, message: `${message}; ${GATEWAY_ERRORS[code].hint}`, data: { code } },
-  };
+  return jsonRpcError(code, `${message}; ${GATEWAY_ERRORS[code].hint}`);
+}
+
+/** A JSON-RPC error response carrying a stable Gatehouse code in `data.code`. */
+export function jsonRpcError(code: string, message: string) {
+  return { jsonrpc: '2.0' as const, id: null, error: { code: -32600, message, data: { code } } };
 }

@@ -1,6 +1,6 @@
 export * from './config-schema.ts';
 export { createGateway, type Gateway, type GatewayOptions, type GatewayPortal, type GatewayServer } from './create-gateway.ts';
 export { GATEWAY_ERRORS, type GatewayErrorCode } from './errors.ts';
-export { createStaticTokenAuthenticator, sha256Hex, type StaticToken } from './identity/static-token-authenticator.ts';
+export * from './identity/index.ts';
 export type { UpstreamSpec } from './upstream/index.ts';
 export { createPinStore, type PinFile } from './pinning/pin-store.ts';

@@ -3,19 +3,18 @@ import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { createMcpHandler, type McpHttpHandler } from '@modelcontextprotocol/server';
-import { PrincipalSchema, type DenialReason, type Principal } from '../../events/src/index.ts';
+import { PrincipalSchema } from '../../events/src/index.ts';
 import type { CallTool } from './call-tool.ts';
 import type { DenialAudit } from './denial-audit.ts';
-import { jsonRpcErrorBody, type GatewayErrorCode } from './errors.ts';
+import { jsonRpcError, jsonRpcErrorBody } from './errors.ts';
+import { AUTHENTICATION_FAILURES, type AuthenticationResult } from './identity/index.ts';
 import { allowedBy } from './policy/access-rule.ts';
 import { portalRule } from './policy/portal-view.ts';
 import { createPortalServer, type McpPortal } from './portal-server.ts';
 import { baseUrlOf, resourceMetadataUrl } from './protected-resource-metadata.ts';
 
 /** What the endpoint needs to know about a caller; identity/ produces it from the bearer token. */
-export type EndpointAuthentication =
-  | { ok: true; principal: Principal; method: 'static_token' | 'oidc' | 'api_key'; portals?: string[]; scopes: string[] }
-  | { ok: false; reason: DenialReason; message: string };
+export type EndpointAuthentication = AuthenticationResult;
 
 export interface McpEndpointOptions {
   /** The portals served now; read on every request, so a reloaded config applies at once. */
@@ -35,7 +34,6 @@ export interface McpEndpointOptions {
 
 const TRACEPARENT = /^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$/;
 
-const AUTH_ERROR_CODES: Partial<Record<DenialReason, GatewayErrorCode>> = { missing_token: 'GH_ERR_AUTH_MISSING_TOKEN', revoked_key: 'GH_ERR_AUTH_REVOKED_KEY' };
 
 /**
  * The MCP front door: Streamable HTTP at /mcp (the first portal) and /mcp/<portal>, for clients of
@@ -101,7 +99,7 @@ export async function registerMcpEndpoint(app: FastifyInstance, options: McpEndp
         return reply
           .status(401)
           .header('www-authenticate', challenge)
-          .send(jsonRpcErrorBody(AUTH_ERROR_CODES[authentication.reason] ?? 'GH_ERR_AUTH_INVALID_TOKEN', authentication.message));
+          .send(jsonRpcError(AUTHENTICATION_FAILURES[authentication.reason].code, `${authentication.message}; ${AUTHENTICATION_FAILURES[authentication.reason].hint}`));
       }
       const { principal } = authentication;
       const missingScopes = options.requiredScopes.filter((scope) => !authentication.scopes.includes(scope));

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createStaticTokenAuthenticator, sha256Hex, type AuthenticationResult } from '../src/identity/static-token-authenticator.ts';
+import { createStaticTokenAuthenticator, createStaticTokenVerifier, sha256Hex, type StaticTokenAuthentication } from '../src/identity/static-token-authenticator.ts';
 
 const alice = { subject: 'alice', email: 'alice@example.com', groups: ['eng'] };
 const bob = { subject: 'bob', email: 'bob@example.com', groups: ['support'] };
@@ -15,7 +15,7 @@ function setup() {
   return { aliceToken, bobToken, authenticate };
 }
 
-function failure(result: AuthenticationResult) {
+function failure(result: StaticTokenAuthentication) {
   if (result.ok) throw new Error(`expected a refusal, got principal ${result.principal.subject}`);
   return result;
 }
@@ -78,5 +78,20 @@ describe('static token authenticator', () => {
     const authenticate = createStaticTokenAuthenticator([]);
 
     expect(failure(authenticate('Bearer anything')).reason).toBe('invalid_token');
+  });
+});
+
+describe('static token verifier', () => {
+  it('maps a bare token to its principal and anything else to undefined', () => {
+    const { aliceToken, bobToken } = setup();
+    const verify = createStaticTokenVerifier([
+      { sha256: sha256Hex(aliceToken), principal: alice },
+      { sha256: sha256Hex(bobToken), principal: bob },
+    ]);
+
+    expect(verify(aliceToken)).toEqual(alice);
+    expect(verify(bobToken)).toEqual(bob);
+    expect(verify(`${aliceToken}x`)).toBeUndefined();
+    expect(verify(`Bearer ${aliceToken}`)).toBeUndefined();
   });
 });

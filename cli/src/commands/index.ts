@@ -3,6 +3,7 @@ import { auditCommand } from './audit/index.ts';
 import { auditIngestCommand, dlpWorkerCommand, gatewayCommand } from './roles.ts';
 import { configCommand } from './config.ts';
 import { kafkaCommand } from './kafka.ts';
+import { keysCommand } from './keys.ts';
 import { startCommand } from './start.ts';
 import { testCommand } from './test.ts';
 import { toolsCommand } from './tools.ts';
@@ -17,5 +18,6 @@ export const commands: Command[] = [
   auditCommand,
   configCommand,
   toolsCommand,
+  keysCommand,
   kafkaCommand,
 ];

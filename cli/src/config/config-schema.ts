@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DlpConfigSchema } from '../../../dlp-worker/src/index.ts';
-import { EnvRefSchema, PortalConfigSchema, TokenConfigSchema } from '../../../gateway/src/index.ts';
+import { EnvRefSchema, IdentityConfigSchema, PortalConfigSchema, TokenConfigSchema } from '../../../gateway/src/index.ts';
 
 const GatewaySectionSchema = z
   .object({
@@ -69,6 +69,7 @@ export const GatehouseConfigSchema = z
     bus: BusSectionSchema.prefault({}),
     store: StoreSectionSchema.prefault({}),
     audit: AuditSectionSchema.prefault({}),
+    identity: IdentityConfigSchema.prefault({}),
     tokens: z.array(TokenConfigSchema).default([]),
     portals: z.array(PortalConfigSchema).min(1, 'declare at least one portal'),
     dlp: DlpConfigSchema.prefault({}),

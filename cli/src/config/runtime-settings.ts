@@ -22,6 +22,10 @@ export interface RuntimeSettings {
   instanceId: string;
   kafkaBrokers: string[];
   store: StoreSettings;
+  /** The OIDC shared secret (HS* algorithms only), resolved from the environment. */
+  oidcSharedSecret: string | undefined;
+  /** The API-key file, resolved. */
+  apiKeysFile: string;
   /** The tool-pins file, resolved; undefined when pinning is off. */
   toolPinsFile: string | undefined;
   tokens: StaticToken[];
@@ -85,6 +89,8 @@ export function resolveRuntimeSettings(
   const store = resolveStoreSettings(config, env, cwd, fromEnv);
 
   const port = overrides.port ?? parsePort(env['PORT'], problems) ?? config.gateway.port;
+  const sharedSecretRef = config.identity.oidc?.shared_secret;
+  const oidcSharedSecret = sharedSecretRef ? fromEnv(sharedSecretRef, ['identity', 'oidc', 'shared_secret', 'env']) : undefined;
   if (problems.length > 0) throw new ConfigError(`${source} cannot be used in this environment:\n${problems.join('\n')}`);
 
   return {
@@ -95,6 +101,8 @@ export function resolveRuntimeSettings(
     instanceId: config.gateway.instance_id ?? `${hostname()}-${process.pid}`.replace(/[^A-Za-z0-9._-]/g, '-'),
     kafkaBrokers: brokersFromEnv?.length ? brokersFromEnv : config.bus.kafka.brokers,
     store,
+    oidcSharedSecret,
+    apiKeysFile: path.resolve(cwd, config.identity.api_keys.file),
     toolPinsFile: config.gateway.tool_pinning.mode === 'off' ? undefined : path.resolve(cwd, config.gateway.tool_pinning.file),
     tokens,
     portals,

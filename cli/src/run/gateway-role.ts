@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Bus, Clock, Topics } from '../../../events/src/index.ts';
-import { createGateway, createStaticTokenAuthenticator, type Gateway, type GatewayOptions } from '../../../gateway/src/index.ts';
+import { createApiKeyStore, createAuthenticator, createGateway, type ApiKeyStore, type Authenticator, type Gateway } from '../../../gateway/src/index.ts';
 import type { RuntimeSettings } from '../config/runtime-settings.ts';
 import { GATEHOUSE_VERSION } from '../version.ts';
 
@@ -12,14 +12,15 @@ export interface GatewayRole {
 
 /** The gateway as the config describes it; its authentication follows config reloads. */
 export function createGatewayRole(input: { settings: RuntimeSettings; bus: Bus; topics: Topics; clock: Clock; logger: Logger }): GatewayRole {
-  const { settings } = input;
-  let authenticate = authenticationFor(settings);
+  const { settings, clock, logger } = input;
+  let apiKeys = createApiKeyStore({ file: settings.apiKeysFile, clock, logger });
+  let authenticator = authenticatorFor(settings, apiKeys, clock, logger);
   const gateway = createGateway({
     portals: settings.portals,
-    authenticate: (authorization) => authenticate(authorization),
+    authenticate: (authorization) => authenticator.authenticate(authorization),
     publicUrl: settings.config.gateway.public_url,
-    authorizationServers: [],
-    requiredScopes: [],
+    authorizationServers: settings.config.identity.oidc ? [settings.config.identity.oidc.issuer] : [],
+    requiredScopes: settings.config.identity.oidc?.required_scopes ?? [],
     bus: input.bus,
     topics: input.topics,
     clock: input.clock,
@@ -34,16 +35,20 @@ export function createGatewayRole(input: { settings: RuntimeSettings; bus: Bus; 
   return {
     gateway,
     async reload(next) {
-      authenticate = authenticationFor(next);
+      if (next.apiKeysFile !== settings.apiKeysFile) apiKeys = createApiKeyStore({ file: next.apiKeysFile, clock, logger });
+      authenticator = authenticatorFor(next, apiKeys, clock, logger);
       await gateway.reload(next.portals);
     },
   };
 }
 
-function authenticationFor(settings: RuntimeSettings): GatewayOptions['authenticate'] {
-  const authenticate = createStaticTokenAuthenticator(settings.tokens);
-  return async (authorization) => {
-    const result = authenticate(authorization);
-    return result.ok ? { ok: true, principal: result.principal, method: 'static_token', scopes: [] } : result;
-  };
+function authenticatorFor(settings: RuntimeSettings, apiKeys: ApiKeyStore, clock: Clock, logger: Logger): Authenticator {
+  return createAuthenticator({
+    staticTokens: settings.tokens,
+    ...(settings.config.identity.oidc ? { oidc: settings.config.identity.oidc } : {}),
+    ...(settings.oidcSharedSecret ? { oidcSharedSecret: settings.oidcSharedSecret } : {}),
+    apiKeys,
+    clock,
+    logger,
+  });
 }

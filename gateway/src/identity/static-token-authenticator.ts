@@ -28,22 +28,3 @@ export function createStaticTokenVerifier(tokens: StaticToken[]): (token: string
     return found;
   };
 }
-
-export type StaticTokenAuthentication =
-  | { ok: true; principal: Principal }
-  | { ok: false; reason: 'missing_token' | 'invalid_token'; message: string };
-
-/** Static tokens only, from the Authorization header: the gateway's authentication until it is given an Authenticator. */
-export function createStaticTokenAuthenticator(tokens: StaticToken[]) {
-  const verify = createStaticTokenVerifier(tokens);
-  return function authenticate(authorization: string | undefined): StaticTokenAuthentication {
-    const header = parseBearerHeader(authorization);
-    if (!header.ok) return header;
-    const principal = verify(header.token);
-    return principal
-      ? { ok: true, principal }
-      : { ok: false, reason: 'invalid_token', message: 'invalid bearer token: it matches no configured token' };
-  };
-}
-
-export type Authenticate = ReturnType<typeof createStaticTokenAuthenticator>;

@@ -1,6 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Principal } from '../../../events/src/index.ts';
-import { parseBearerHeader } from './bearer-header.ts';
 
 /** A configured token, kept only as its SHA-256 digest so the process never holds the list in clear. */
 export interface StaticToken {

@@ -6,6 +6,7 @@ import { stringify } from 'yaml';
 import { toolsCommand } from '../../cli/src/commands/tools.ts';
 import { REPO_ROOT } from '../../cli/src/config/load-settings.ts';
 import { startEmbeddedPipeline, type EmbeddedPipeline } from '../../cli/src/run/embedded-pipeline.ts';
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { connectMcpClient } from '../support/mcp-client.ts';
 import { TEST_TOKEN, temporaryDirectory, testLogger, testSettings } from '../support/pipeline.ts';
 import { waitForAuditRows } from '../support/audit-rows.ts';
@@ -89,5 +90,21 @@ describe('tool pinning against rug pulls', () => {
     expect(await names()).toEqual(['payments__rewrite_transfer', 'payments__transfer']);
     expect((await runTools(['pending', '--config', configFile], dir)).out).toContain('No changed tool definitions');
     expect((await runTools(['approve', 'bank/payments/transfer', '--config', configFile], dir)).code).toBe(1);
+  });
+
+  it('tells a subscribed 2026-07-28 client that the tool list changed when an upstream changes it', async () => {
+    let notified!: () => void;
+    const changed = new Promise<void>((resolve) => (notified = resolve));
+    const client = new Client(
+      { name: 'list-changed-test', version: '1.0.0' },
+      { versionNegotiation: { mode: 'auto' }, listChanged: { tools: { autoRefresh: false, debounceMs: 0, onChanged: () => notified() } } },
+    );
+    await client.connect(new StreamableHTTPClientTransport(new URL(`${pipeline.url}/mcp`), { requestInit: { headers: { authorization: `Bearer ${TEST_TOKEN}` } } }));
+    try {
+      await client.callTool({ name: 'payments__rewrite_transfer', arguments: { description: 'Moves money anywhere, fees apply.' } });
+      await Promise.race([changed, new Promise((_, reject) => setTimeout(() => reject(new Error('no list_changed notification within 15 s')), 15_000))]);
+    } finally {
+      await client.close();
+    }
   });
 });

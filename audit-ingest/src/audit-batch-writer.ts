@@ -2,14 +2,42 @@ import { createHash } from 'node:crypto';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Logger } from 'pino';
 import type { DeliveredEvent } from '../../events/src/index.ts';
+import { readChainTail } from './chain-tail.ts';
+import type { Checkpointer } from './checkpointer.ts';
 import { AuditIngestError, describeClickHouseError } from './errors.ts';
-import { toAuditEventRow, type AuditEventRow } from './event-row.ts';
+import { toAuditEventRow, type AuditEventRow, type ChainedAuditEventRow } from './event-row.ts';
+import { extendChain, type ChainTail } from './hash-chain.ts';
+import { cutInserts } from './insert-cuts.ts';
 import { AUDIT_EVENTS_TABLE } from './migrations.ts';
+
+/** One insert the writer is about to send, or has just had acknowledged. */
+export interface AuditInsert {
+  topic: string;
+  partition: number;
+  firstOffset: string;
+  lastOffset: string;
+  rows: number;
+  token: string;
+}
+
+/**
+ * Points at which a test can stop the process, to show that a crash anywhere loses and duplicates
+ * nothing. Production passes none.
+ */
+export interface AuditWriteHooks {
+  beforeInsert?(insert: AuditInsert): void | Promise<void>;
+  afterInsert?(insert: AuditInsert): void | Promise<void>;
+}
 
 export interface AuditBatchWriterOptions {
   connection: ClickHouseClient;
   logger: Logger;
   table?: string;
+  /** Largest insert; see insert-cuts.ts. Default 5,000. */
+  maxRowsPerInsert?: number;
+  /** Signs checkpoints over the stored rows; none leaves the chain unsigned. */
+  checkpointer?: Checkpointer;
+  hooks?: AuditWriteHooks;
 }
 
 export interface AuditBatchWriteResult {
@@ -23,41 +51,78 @@ export interface AuditBatchWriter {
   write(topic: string, batch: DeliveredEvent[]): Promise<AuditBatchWriteResult>;
 }
 
+interface PartitionState {
+  tail: ChainTail;
+  lastOffset: bigint;
+}
+
 /**
  * Exactly once, in two layers:
- * - each insert carries a deduplication token naming its topic, partition, offsets and event ids,
- *   so the same batch inserted twice (a redelivery, a second consumer after a rebalance) is kept
- *   once by ClickHouse;
+ * - each insert is atomic (insert-cuts.ts) and carries a deduplication token naming its topic,
+ *   partition, offsets and event ids, so the same insert sent twice (a retry, a second consumer
+ *   after a rebalance, computing the same chain positions from the same tail) is kept once;
  * - a redelivered batch need not have the same bounds (the bus hands over whatever is pending), so
  *   whenever this writer cannot be sure what is stored — its first batch of a partition, the batch
  *   after a failed insert, an offset gap — it first drops the events whose ids are already stored.
+ *   Inserts are atomic and in offset order, so those form a prefix of the batch, and the chain
+ *   continues from the stored tail.
  * The ids in the token matter: the in-process bus starts its offsets at 0 in every process, so
  * topic, partition and offsets alone would name different events in different runs.
  */
 export function createAuditBatchWriter(options: AuditBatchWriterOptions): AuditBatchWriter {
-  const { connection, logger } = options;
+  const { connection, logger, checkpointer, hooks } = options;
   const table = options.table ?? AUDIT_EVENTS_TABLE;
-  /** Last offset acknowledged per topic and partition, while nothing has happened since that could be in doubt. */
-  const lastStored = new Map<string, bigint>();
+  const maxRows = options.maxRowsPerInsert ?? 5_000;
+  /** Per topic and partition, while nothing has happened since the last acknowledged insert that could be in doubt. */
+  const partitions = new Map<string, PartitionState>();
 
   async function writePartition(topic: string, events: DeliveredEvent[]): Promise<AuditBatchWriteResult> {
-    const first = events[0]!;
-    const last = events[events.length - 1]!;
-    const key = `${topic}\u0000${first.partition}`;
-    const previous = lastStored.get(key);
-    const continues = previous !== undefined && BigInt(first.offset) === previous + 1n;
-    lastStored.delete(key);
-    const fresh = continues ? events : await dropStored(connection, table, events);
-    if (fresh.length > 0) {
-      await insertAuditRows(connection, table, fresh.map((event) => toAuditEventRow(event, topic)), insertDeduplicationToken(topic, fresh));
+    const { partition } = events[0]!;
+    const key = `${topic}\u0000${partition}`;
+    const known = partitions.get(key);
+    const continues = known !== undefined && BigInt(events[0]!.offset) === known.lastOffset + 1n;
+    partitions.delete(key);
+    let inserted = 0;
+    try {
+      const fresh = continues ? events : await dropStored(connection, table, events);
+      let tail = continues ? known.tail : await readChainTail(connection, table, topic, partition);
+      for (const slice of cutInserts(fresh, maxRows)) {
+        const chained = extendChain(slice.map((event) => toAuditEventRow(event, topic)), tail);
+        const insert: AuditInsert = {
+          topic,
+          partition,
+          firstOffset: slice[0]!.offset,
+          lastOffset: slice[slice.length - 1]!.offset,
+          rows: slice.length,
+          token: insertDeduplicationToken(topic, slice),
+        };
+        await hooks?.beforeInsert?.(insert);
+        await insertAuditRows(connection, table, chained.rows, insert.token);
+        await hooks?.afterInsert?.(insert);
+        tail = chained.tail;
+        inserted += slice.length;
+        await recordForCheckpoint(topic, partition, chained.rows);
+      }
+      partitions.set(key, { tail, lastOffset: BigInt(events[events.length - 1]!.offset) });
+    } catch (error) {
+      checkpointer?.forget(topic, partition);
+      throw error;
     }
-    lastStored.set(key, BigInt(last.offset));
-    const result = { inserted: fresh.length, alreadyStored: events.length - fresh.length };
+    const result = { inserted, alreadyStored: events.length - inserted };
     logger.debug(
-      { topic, partition: first.partition, first_offset: first.offset, last_offset: last.offset, ...result },
+      { topic, partition, first_offset: events[0]!.offset, last_offset: events[events.length - 1]!.offset, ...result },
       'audit batch stored',
     );
     return result;
+  }
+
+  /** The rows are stored whatever happens here: a checkpoint that fails is retried by the next batch or the timer. */
+  async function recordForCheckpoint(topic: string, partition: number, rows: readonly ChainedAuditEventRow[]): Promise<void> {
+    try {
+      await checkpointer?.recordStored(topic, partition, rows);
+    } catch (error) {
+      logger.warn({ topic, partition, err: error }, 'audit checkpoint not written; it is retried');
+    }
   }
 
   return {

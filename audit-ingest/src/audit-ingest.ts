@@ -1,10 +1,21 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Logger } from 'pino';
-import type { Bus, Subscription, Topics } from '../../events/src/index.ts';
-import { createAuditBatchWriter } from './audit-batch-writer.ts';
+import { systemClock, type Bus, type Clock, type Subscription, type Topics } from '../../events/src/index.ts';
+import { createAuditBatchWriter, type AuditWriteHooks } from './audit-batch-writer.ts';
+import type { CheckpointSigner } from './checkpoint-keys.ts';
+import { publishPublicKey } from './checkpoint.ts';
+import { createCheckpointer, type Checkpointer } from './checkpointer.ts';
 import { migrate } from './migrations.ts';
 
 export const DEFAULT_AUDIT_INGEST_GROUP = 'gatehouse-audit-ingest';
+
+export interface CheckpointOptions {
+  signer: CheckpointSigner;
+  /** A directory that receives a JSON copy of every checkpoint (and the public key). */
+  directory?: string;
+  everyEvents?: number;
+  intervalMs?: number;
+}
 
 export interface AuditIngestOptions {
   bus: Bus;
@@ -13,34 +24,56 @@ export interface AuditIngestOptions {
   logger: Logger;
   /** Consumer group; every replica of one deployment uses the same. */
   group?: string;
+  /** Records of the audit topic that are not valid events go here with the reason (Kafka); default `<audit topic>.dead-letter`. */
+  deadLetterTopic?: string;
+  /** Signed checkpoints over the hash chains; without, rows are chained but no checkpoint is signed. */
+  checkpoints?: CheckpointOptions;
+  maxRowsPerInsert?: number;
+  clock?: Clock;
+  hooks?: AuditWriteHooks;
 }
 
 export interface AuditIngest {
   /** Migrates the schema, then consumes the audit topic from the group's committed offsets (or its beginning). */
   start(): Promise<void>;
-  /** Stops consuming once the batch in flight is stored or failed. Does not close the connection: its owner does. */
+  /**
+   * Stops consuming once the batch in flight is stored or failed, then signs a checkpoint over
+   * what is not yet covered. Does not close the connection: its owner does.
+   */
   stop(): Promise<void>;
 }
 
 /**
- * Consumes the audit topic into ClickHouse. Each delivered batch becomes one insert, and the
- * handler resolves only once ClickHouse acknowledged it, so the bus commits offsets only for
- * stored events; a failed insert throws and the bus delivers the batch again. The in-process bus
- * hands over whatever is pending as one batch, which groups inserts under load without timers.
+ * Consumes the audit topic into ClickHouse. Each delivered batch is stored before the handler
+ * resolves, so the bus commits offsets only for stored events; a failed insert throws and the bus
+ * delivers the batch again. The in-process bus hands over whatever is pending as one batch, which
+ * groups inserts under load without timers.
  */
 export function createAuditIngest(options: AuditIngestOptions): AuditIngest {
   const { bus, topics, connection, logger } = options;
   const group = options.group ?? DEFAULT_AUDIT_INGEST_GROUP;
+  const deadLetterTopic = options.deadLetterTopic ?? `${topics.audit}.dead-letter`;
+  const clock = options.clock ?? systemClock;
   const log = logger.child({ component: 'audit-ingest' });
-  const writer = createAuditBatchWriter({ connection, logger: log });
+  const checkpointer = options.checkpoints ? createCheckpointer({ connection, clock, logger: log, ...options.checkpoints }) : undefined;
+  const writer = createAuditBatchWriter({ connection, logger: log, checkpointer, maxRowsPerInsert: options.maxRowsPerInsert, hooks: options.hooks });
   let subscription: Subscription | undefined;
+  let timer: NodeJS.Timeout | undefined;
+
+  function startCheckpointTimer(active: Checkpointer): void {
+    const intervalMs = options.checkpoints?.intervalMs ?? 60_000;
+    timer = setInterval(() => {
+      active.checkpointDue().catch((error: unknown) => log.warn({ err: error }, 'audit checkpoint not written; it is retried'));
+    }, Math.max(100, Math.floor(intervalMs / 4)));
+    timer.unref();
+  }
 
   return {
     async start() {
       if (subscription) return;
       const { applied } = await migrate(connection, log);
-      await bus.ensureTopics([topics.audit]);
-      subscription = await bus.subscribe({ topic: topics.audit, group, fromBeginning: true }, async (batch) => {
+      await bus.ensureTopics([topics.audit, deadLetterTopic]);
+      subscription = await bus.subscribe({ topic: topics.audit, group, fromBeginning: true, deadLetterTopic }, async (batch) => {
         if (batch.length === 0) return;
         try {
           const result = await writer.write(topics.audit, batch);
@@ -53,13 +86,18 @@ export function createAuditIngest(options: AuditIngestOptions): AuditIngest {
           throw error;
         }
       });
-      log.info({ topic: topics.audit, group, migrations_applied: applied }, 'audit ingest consuming');
+      if (options.checkpoints?.directory) publishPublicKey(options.checkpoints.directory, options.checkpoints.signer);
+      if (checkpointer) startCheckpointTimer(checkpointer);
+      else log.warn('audit checkpoints are off: rows are hash-chained but no checkpoint is signed (configure audit.checkpoints)');
+      log.info({ topic: topics.audit, group, dead_letter_topic: deadLetterTopic, migrations_applied: applied }, 'audit ingest consuming');
     },
 
     async stop() {
       const stopping = subscription;
       subscription = undefined;
+      clearInterval(timer);
       await stopping?.stop();
+      await checkpointer?.checkpointAll().catch((error: unknown) => log.warn({ err: error }, 'final audit checkpoint not written'));
     },
   };
 }

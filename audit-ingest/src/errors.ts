@@ -13,6 +13,13 @@ export const AUDIT_INGEST_ERRORS = {
   GH_ERR_AUDIT_QUERY_NOT_READ_ONLY:
     'send a single SELECT, WITH, SHOW, DESCRIBE or EXPLAIN statement; audit data can only be read here',
   GH_ERR_AUDIT_QUERY_FAILED: 'check the SQL against the audit_events schema (DESCRIBE TABLE audit_events)',
+  GH_ERR_AUDIT_QUERY_UNKNOWN: 'list the named queries with `gatehouse audit query --list` or GET /audit/queries',
+  GH_ERR_AUDIT_QUERY_PARAM_INVALID: 'pass each parameter the query declares as name=value in the form its type expects',
+  GH_ERR_AUDIT_RETENTION_TOO_SHORT: 'set audit.retention_days to 365 or more (PCI DSS 10.5.1 keeps audit logs for a year)',
+  GH_ERR_AUDIT_SCHEMA_OUTDATED: 'run `gatehouse audit migrate` as the schema owner (the break-glass admin on a ClickHouse server)',
+  GH_ERR_AUDIT_SIGNING_KEY_MISSING: 'set audit.checkpoints.signing_key to { file: PATH } or { env: NAME } holding an Ed25519 PEM private key',
+  GH_ERR_AUDIT_SIGNING_KEY_INVALID: 'use an Ed25519 key in PEM: `openssl genpkey -algorithm ed25519` (public: `openssl pkey -pubout`)',
+  GH_ERR_AUDIT_CHECKPOINT_WRITE_FAILED: 'check that the checkpoint directory is writable and ClickHouse reachable; the checkpoint is retried',
 } as const;
 
 export type AuditIngestErrorCode = keyof typeof AUDIT_INGEST_ERRORS;

@@ -1,6 +1,10 @@
 import type { DeliveredEvent, Event } from '../../events/src/index.ts';
 
-/** One row of `audit_events` as sent in JSONEachRow; `ingested_at` is left to its DEFAULT. */
+/**
+ * The event's part of one `audit_events` row as sent in JSONEachRow, in the text forms ClickHouse
+ * also returns (64-bit integers quoted), so a row read back hashes like the row inserted.
+ * `ingested_at` is left to its DEFAULT.
+ */
 export interface AuditEventRow {
   event_id: string;
   /** `YYYY-MM-DD hh:mm:ss.sss` in UTC, the text form DateTime64(3, 'UTC') parses on every server setting. */
@@ -27,7 +31,8 @@ export interface AuditEventRow {
 export function toAuditEventRow(delivered: DeliveredEvent, topic: string): AuditEventRow {
   const { event } = delivered;
   return {
-    event_id: event.id,
+    // ClickHouse returns UUIDs in lower case; the hashed row must read back the same.
+    event_id: event.id.toLowerCase(),
     time: toClickHouseTime(event.time),
     type: event.type,
     version: event.version,
@@ -46,6 +51,13 @@ export function toAuditEventRow(delivered: DeliveredEvent, topic: string): Audit
     kafka_partition: delivered.partition,
     kafka_offset: delivered.offset,
   };
+}
+
+/** A row with its place in its partition's hash chain. */
+export interface ChainedAuditEventRow extends AuditEventRow {
+  seq: number;
+  leaf_hash: string;
+  chain_hash: string;
 }
 
 /** The one word a compliance query filters on: the verdict, how a call ended, or a denial. */

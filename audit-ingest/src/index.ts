@@ -3,8 +3,48 @@ export {
   ClickHouseConnectionOptionsSchema,
   type ClickHouseConnectionOptions,
 } from './clickhouse-connection.ts';
-export { migrate, MIGRATIONS, AUDIT_EVENTS_TABLE, type Migration, type MigrationResult } from './migrations.ts';
-export { toAuditEventRow, decisionOf, type AuditEventRow } from './event-row.ts';
+export {
+  migrate,
+  MIGRATIONS,
+  AUDIT_EVENTS_TABLE,
+  AUDIT_CHECKPOINTS_TABLE,
+  AUDIT_FINDINGS_VIEW,
+  type Migration,
+  type MigrationResult,
+} from './migrations.ts';
+export { applyRetention, retentionDaysOf, MIN_RETENTION_DAYS, type RetentionResult } from './retention.ts';
+export { toAuditEventRow, decisionOf, type AuditEventRow, type ChainedAuditEventRow } from './event-row.ts';
+export { canonicalJson } from './canonical-json.ts';
+export { merkleLeafHash, merkleRoot } from './merkle-tree.ts';
+export { canonicalEventRecord, eventLeafHash, nextChainHash, extendChain, EMPTY_CHAIN, type ChainTail } from './hash-chain.ts';
+export { cutInserts } from './insert-cuts.ts';
+export {
+  signerFromPem,
+  signerFromKeyFile,
+  verifierFromPem,
+  type CheckpointSigner,
+  type CheckpointVerifier,
+} from './checkpoint-keys.ts';
+export {
+  CheckpointSchema,
+  checkpointStatement,
+  checkpointFilePath,
+  signCheckpoint,
+  storeCheckpoint,
+  readCheckpoints,
+  publishPublicKey,
+  type Checkpoint,
+} from './checkpoint.ts';
+export { walkChain, type ChainWalk, type RowProblem, type RowProblemKind, type StoredChainRow } from './chain-walk.ts';
+export {
+  verifyAuditTrail,
+  type VerifyOptions,
+  type VerifyReport,
+  type VerifyProblem,
+  type VerifyProblemKind,
+  type ChainSummary,
+} from './audit-verifier.ts';
+export { createCheckpointer, type Checkpointer, type CheckpointerOptions } from './checkpointer.ts';
 export {
   createAuditBatchWriter,
   insertAuditRows,
@@ -12,15 +52,19 @@ export {
   type AuditBatchWriter,
   type AuditBatchWriterOptions,
   type AuditBatchWriteResult,
+  type AuditInsert,
+  type AuditWriteHooks,
 } from './audit-batch-writer.ts';
 export {
   createAuditIngest,
   DEFAULT_AUDIT_INGEST_GROUP,
   type AuditIngest,
   type AuditIngestOptions,
+  type CheckpointOptions,
 } from './audit-ingest.ts';
 export {
   runReadOnlyQuery,
+  queryReadOnly,
   singleReadStatement,
   ReadOnlyQueryResultSchema,
   ReadOnlyQueryColumnSchema,
@@ -28,4 +72,9 @@ export {
   type ReadOnlyQueryResult,
 } from './read-only-query.ts';
 export { formatRowsAsTable, type TableFormatOptions } from './format-rows-as-table.ts';
+export { formatRowsAsCsv } from './format-rows-as-csv.ts';
+export { COMPLIANCE_QUERIES, type ComplianceQuery } from './compliance-queries.ts';
+export { parseQueryParam, CLICKHOUSE_PARAM_TYPES, type QueryParamSpec, type QueryParamType } from './query-params.ts';
+export { runComplianceQuery, findComplianceQuery, bindQueryParams } from './named-query.ts';
+export { auditQueryApi, type AuditQueryApiOptions } from './audit-query-api.ts';
 export { AuditIngestError, AUDIT_INGEST_ERRORS, type AuditIngestErrorCode } from './errors.ts';

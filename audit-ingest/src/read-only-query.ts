@@ -26,11 +26,19 @@ const READONLY_CODE = '164';
  * several statements in one string (chDB runs them all) and statements like KILL QUERY.
  */
 export async function runReadOnlyQuery(connection: ClickHouseClient, sql: string): Promise<ReadOnlyQueryResult> {
-  const statement = singleReadStatement(sql);
+  return queryReadOnly(connection, singleReadStatement(sql), {});
+}
+
+/**
+ * One read statement under readonly=1, with its `{name:Type}` placeholders bound server-side to
+ * `params`: values travel apart from the SQL and are parsed by ClickHouse as the declared type.
+ */
+export async function queryReadOnly(connection: ClickHouseClient, statement: string, params: Record<string, unknown>): Promise<ReadOnlyQueryResult> {
   let rows: unknown[][];
   try {
     const result = await connection.query({
       query: statement,
+      query_params: params,
       format: 'JSONCompactEachRowWithNamesAndTypes',
       clickhouse_settings: {
         // chDB prints 64-bit integers as JSON numbers, a server as strings; strings keep offsets exact on both.

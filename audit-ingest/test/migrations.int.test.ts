@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrate, MIGRATIONS, type Migration } from '../src/index.ts';
+import { applyRetention, migrate, MIGRATIONS, retentionDaysOf, type Migration } from '../src/index.ts';
 import { openTempStore, queryRows, type TempStore } from './support/temp-store.ts';
 
 describe('audit schema migrations', () => {
@@ -48,6 +48,46 @@ describe('audit schema migrations', () => {
     expect(table?.partition_key).toBe('toYYYYMM(time)');
     expect(table?.sorting_key).toBe('toStartOfDay(time), principal_subject, server, tool, time');
     expect(table?.create_table_query).toContain('non_replicated_deduplication_window = 10000');
+  });
+
+  it('adds the chain columns, the principal bloom filters, audit_checkpoints and the audit_findings view', async () => {
+    await migrate(store.connection);
+    const columns = await queryRows<{ name: string; type: string }>(
+      store.connection,
+      "SELECT name, type FROM system.columns WHERE database = currentDatabase() AND table = 'audit_events' AND name IN ('seq', 'leaf_hash', 'chain_hash') ORDER BY position",
+    );
+    expect(columns).toEqual([
+      { name: 'seq', type: 'UInt64' },
+      { name: 'leaf_hash', type: 'String' },
+      { name: 'chain_hash', type: 'String' },
+    ]);
+    const indexes = await queryRows<{ name: string; type: string }>(
+      store.connection,
+      "SELECT name, type FROM system.data_skipping_indices WHERE database = currentDatabase() AND table = 'audit_events' ORDER BY name",
+    );
+    expect(indexes.map((index) => `${index.name}:${index.type}`)).toEqual(
+      expect.arrayContaining(['trace_id_bloom:bloom_filter', 'principal_subject_bloom:bloom_filter', 'principal_email_bloom:bloom_filter', 'seq_minmax:minmax']),
+    );
+    const tables = await queryRows<{ name: string; engine: string }>(
+      store.connection,
+      "SELECT name, engine FROM system.tables WHERE database = currentDatabase() AND name IN ('audit_checkpoints', 'audit_findings') ORDER BY name",
+    );
+    expect(tables).toEqual([
+      { name: 'audit_checkpoints', engine: 'MergeTree' },
+      { name: 'audit_findings', engine: 'View' },
+    ]);
+  });
+
+  it('sets the retention TTL, keeps it when asked for none, and refuses less than a year', async () => {
+    await migrate(store.connection);
+
+    expect((await applyRetention(store.connection, undefined)).changed).toEqual(['audit_events', 'audit_checkpoints']);
+    expect(await retentionDaysOf(store.connection, 'audit_events')).toBe(365);
+    expect((await applyRetention(store.connection, 730)).changed).toEqual(['audit_events', 'audit_checkpoints']);
+    expect((await applyRetention(store.connection, undefined)).changed).toEqual([]);
+    expect(await retentionDaysOf(store.connection, 'audit_checkpoints')).toBe(730);
+    await expect(applyRetention(store.connection, 364)).rejects.toMatchObject({ code: 'GH_ERR_AUDIT_RETENTION_TOO_SHORT' });
+    expect(await retentionDaysOf(store.connection, 'audit_events')).toBe(730);
   });
 
   it('applies only the steps a database has not seen yet, in order', async () => {

@@ -20,6 +20,12 @@ export interface SubscribeOptions {
   group: string;
   /** Where a group without committed offsets starts. Default: only events published after subscribing. */
   fromBeginning?: boolean;
+  /**
+   * Where records that are not valid events go, unchanged, with headers naming the reason and the
+   * source topic, partition and offset, so one poison record neither stops the partition nor
+   * vanishes. Without it they are skipped with a log line. (In-process there are no such records.)
+   */
+  deadLetterTopic?: string;
 }
 
 export interface Subscription {

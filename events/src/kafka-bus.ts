@@ -99,6 +99,9 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
         concurrency: options.partitionsConsumedConcurrently ?? 1,
         retryDelayMs: options.retryDelayMs ?? 200,
         joinTimeoutMs: options.joinTimeoutMs ?? 60_000,
+        sendDeadLetters: async (deadLetterTopic, records) => {
+          await (await connectedProducer()).send({ topic: deadLetterTopic, acks: -1, messages: records });
+        },
       });
       const tracked: Subscription = {
         async stop() {
@@ -145,8 +148,16 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
   };
 }
 
+/** A record that is not a valid event, as sent on to the dead-letter topic: unchanged, with headers saying why and whence. */
+interface DeadLetter {
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: Record<string, string>;
+}
+
 interface ConsumerSettings {
   logger: Logger;
+  sendDeadLetters: (topic: string, records: DeadLetter[]) => Promise<void>;
   heartbeatIntervalMs: number;
   concurrency: number;
   retryDelayMs: number;
@@ -163,7 +174,7 @@ interface ConsumerSettings {
 async function startConsumer(
   consumer: Consumer,
   admin: Admin,
-  { topic, group, fromBeginning = false }: SubscribeOptions,
+  { topic, group, fromBeginning = false, deadLetterTopic }: SubscribeOptions,
   handler: BatchHandler,
   settings: ConsumerSettings,
 ): Promise<Subscription> {
@@ -213,20 +224,35 @@ async function startConsumer(
     if (!isRunning() || isStale() || batch.messages.length === 0) return;
     const { partition } = batch;
     const delivered: DeliveredEvent[] = [];
+    const poison: DeadLetter[] = [];
     for (const message of batch.messages) {
       try {
         delivered.push({ event: decodeEvent(message.value ?? ''), partition, offset: message.offset });
       } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
         // The reason only: the record may carry raw payloads.
         logger.error(
-          { partition, offset: message.offset, reason: error instanceof Error ? error.message : String(error) },
-          'skipped a record that is not a valid event',
+          { partition, offset: message.offset, reason, dead_letter_topic: deadLetterTopic },
+          deadLetterTopic ? 'a record that is not a valid event goes to the dead-letter topic' : 'skipped a record that is not a valid event',
         );
+        poison.push({
+          key: message.key,
+          value: message.value,
+          headers: {
+            'gatehouse-dead-letter-reason': reason,
+            'gatehouse-source-topic': topic,
+            'gatehouse-source-partition': String(partition),
+            'gatehouse-source-offset': message.offset,
+            'gatehouse-consumer-group': group,
+          },
+        });
       }
     }
     // A slow handler must not cost the consumer its group membership.
     const beating = setInterval(() => heartbeat().catch(() => undefined), settings.heartbeatIntervalMs);
     try {
+      // Before the handler: a failure here redelivers the batch, so no poison record is lost.
+      if (deadLetterTopic && poison.length > 0) await settings.sendDeadLetters(deadLetterTopic, poison);
       if (delivered.length > 0) await handler(delivered);
     } catch (error) {
       const delay = retryDelays.get(partition) ?? settings.retryDelayMs;

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../cli/src/config/load-settings.ts';
 
 const SOURCE_FOLDERS = ['events/src', 'gateway/src', 'dlp-worker/src', 'audit-ingest/src', 'cli/src', 'deploy/kafka'];
-const DOCS = ['README.md', 'gateway/README.md', 'dlp-worker/README.md', 'deploy/kafka/README.md'];
+const DOCS = ['README.md', 'gateway/README.md', 'dlp-worker/README.md', 'deploy/kafka/README.md', 'audit-ingest/README.md'];
 
 function sourceFiles(folder: string): string[] {
   return readdirSync(folder).flatMap((name) => {

@@ -28,7 +28,12 @@ export function openTempStore(): TempStore {
   };
 }
 
-export async function queryRows<T>(connection: ClickHouseClient, query: string, params: Record<string, unknown> = {}): Promise<T[]> {
-  const result = await connection.query({ query, query_params: params, format: 'JSONEachRow' });
+export async function queryRows<T>(
+  connection: ClickHouseClient,
+  query: string,
+  params: Record<string, unknown> = {},
+  settings?: Record<string, string | number>,
+): Promise<T[]> {
+  const result = await connection.query({ query, query_params: params, format: 'JSONEachRow', clickhouse_settings: settings });
   return result.json<T>();
 }

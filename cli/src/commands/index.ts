@@ -1,5 +1,6 @@
 import type { Command } from '../command.ts';
 import { auditCommand } from './audit/index.ts';
+import { auditExporterCommand } from './audit-exporter.ts';
 import { auditIngestCommand, dlpWorkerCommand, gatewayCommand } from './roles.ts';
 import { configCommand } from './config.ts';
 import { kafkaCommand } from './kafka.ts';
@@ -15,6 +16,7 @@ export const commands: Command[] = [
   gatewayCommand,
   dlpWorkerCommand,
   auditIngestCommand,
+  auditExporterCommand,
   auditCommand,
   configCommand,
   toolsCommand,

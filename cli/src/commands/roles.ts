@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { auditQueryApi, createClickHouseConnection } from '../../../audit-ingest/src/index.ts';
 import { createKafkaBus, systemClock, topicNames, type Bus, type Topics } from '../../../events/src/index.ts';
 import type { Command, CommandIO } from '../command.ts';
 import { ConfigError } from '../config/load-config.ts';
@@ -77,10 +78,17 @@ Usage: gatehouse gateway [--config FILE] [--port N]
 Serves MCP clients at /mcp and /mcp/<portal>, authenticates them, and sends every tool call's
 arguments and results for a DLP verdict over Kafka; no verdict in time refuses the call.
 Prints the listening URL once it can take traffic. Edits of the config file apply without a
-restart once they validate; an invalid edit is logged and the running config stays.
+restart once they validate; an invalid edit is logged and the running config stays. With a
+ClickHouse server (CLICKHOUSE_URL) it also serves the compliance query API at /audit/queries.
 `,
   async ({ settings, overrides, bus, topics, logger, io }) => {
-    const { gateway, reload } = createGatewayRole({ settings, bus, topics, clock: systemClock, logger });
+    const { gateway, reload, principalOf } = createGatewayRole({ settings, bus, topics, clock: systemClock, logger });
+    // The compliance query API needs the store; a chDB store belongs to audit-ingest's process.
+    const auditConnection = settings.store.kind === 'clickhouse' ? createClickHouseConnection(settings.store) : undefined;
+    if (auditConnection) {
+      await gateway.app.register(auditQueryApi, { connection: auditConnection, authenticate: principalOf, allowedGroups: settings.auditTrail.queryApiGroups });
+      gateway.app.addHook('onClose', () => auditConnection.close());
+    }
     let url: string;
     try {
       await gateway.start();
@@ -125,9 +133,9 @@ the tables when missing; offsets are committed only after ClickHouse acknowledge
 Also: CLICKHOUSE_URL, CLICKHOUSE_USER, CLICKHOUSE_PASSWORD, GATEHOUSE_CHDB_PATH.
 `,
   async ({ settings, bus, topics, logger, io }) => {
-    const store = await openAuditStore(settings.store, logger);
+    const store = await openAuditStore(settings.store, logger, { retentionDays: settings.auditTrail.retentionDays });
     try {
-      const ingest = await startAuditIngest({ bus, topics, store, logger });
+      const ingest = await startAuditIngest({ bus, topics, store, logger, trail: settings.auditTrail });
       io.stdout.write('Gatehouse audit-ingest is consuming.\n');
       return async () => {
         await ingest.stop();

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DlpConfigSchema } from '../../../dlp-worker/src/index.ts';
-import { EnvRefSchema, IdentityConfigSchema, PortalConfigSchema, TokenConfigSchema } from '../../../gateway/src/index.ts';
+import { EnvRefSchema, IdentityConfigSchema, PortalConfigSchema, SecretRefSchema, TokenConfigSchema } from '../../../gateway/src/index.ts';
+import { ExportSectionSchema } from './export-config-schema.ts';
 
 const GatewaySectionSchema = z
   .object({
@@ -56,10 +57,30 @@ const StoreSectionSchema = z
   })
   .strict();
 
+const AuditCheckpointsSchema = z
+  .object({
+    /** A checkpoint once this many rows of a partition are unsigned… */
+    every_events: z.number().int().min(1).max(1_000_000).default(1_000),
+    /** …or once the oldest unsigned row has waited this long. */
+    interval_seconds: z.number().int().min(1).max(86_400).default(60),
+    /** Ed25519 private key (PKCS#8 PEM). Default: with chDB, audit-signing-key.pem beside the store, created on first start. */
+    signing_key: SecretRefSchema.optional(),
+    /** A directory receiving a JSON copy of every checkpoint. Default: with chDB, checkpoints/ beside the store. */
+    directory: z.string().min(1).optional(),
+  })
+  .strict();
+
 const AuditSectionSchema = z
   .object({
     /** What of a checked payload the audit trail keeps: nothing, the redacted copy, or everything (raw values!). */
     payload_capture: z.enum(['none', 'redacted', 'full']).default('redacted'),
+    /** Days ClickHouse keeps audit rows (TTL); PCI DSS 10.5.1 asks for at least a year. */
+    retention_days: z.number().int().min(365, 'keep audit logs for at least 365 days (PCI DSS 10.5.1)').max(36_500).default(365),
+    checkpoints: AuditCheckpointsSchema.prefault({}),
+    /** Where audit-topic records that are not valid events go. Default: <audit topic>.dead-letter. */
+    dead_letter_topic: z.string().regex(/^[A-Za-z0-9._-]{1,249}$/, 'use letters, digits, ".", "_" and "-"').optional(),
+    /** Groups whose members may use the read-only audit query API (/audit/queries). */
+    query_api_groups: z.array(z.string().min(1)).default(['compliance']),
   })
   .strict();
 
@@ -73,6 +94,7 @@ export const GatehouseConfigSchema = z
     tokens: z.array(TokenConfigSchema).default([]),
     portals: z.array(PortalConfigSchema).min(1, 'declare at least one portal'),
     dlp: DlpConfigSchema.prefault({}),
+    export: ExportSectionSchema.prefault({}),
   })
   .strict()
   .superRefine((config, ctx) => {

@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import type { Principal } from '../../../events/src/index.ts';
 import { sha256Hex, type EnvRef, type GatewayPortal, type GatewayServer, type SecretRef, type StaticToken, type UpstreamSpec } from '../../../gateway/src/index.ts';
+import { resolveAuditTrailSettings, type AuditTrailSettings } from './audit-trail-settings.ts';
 import type { GatehouseConfig } from './config-schema.ts';
 import { ConfigError, formatPath } from './load-config.ts';
 
@@ -22,6 +23,8 @@ export interface RuntimeSettings {
   instanceId: string;
   kafkaBrokers: string[];
   store: StoreSettings;
+  /** The audit trail's retention, checkpoint signing and dead-letter settings, resolved. */
+  auditTrail: AuditTrailSettings;
   /** The OIDC shared secret (HS* algorithms only), resolved from the environment. */
   oidcSharedSecret: string | undefined;
   /** The API-key file, resolved. */
@@ -89,6 +92,7 @@ export function resolveRuntimeSettings(
   const store = resolveStoreSettings(config, env, cwd, fromEnv);
 
   const port = overrides.port ?? parsePort(env['PORT'], problems) ?? config.gateway.port;
+  const auditTrail = resolveAuditTrailSettings(config.audit, store, cwd, fromEnv);
   const sharedSecretRef = config.identity.oidc?.shared_secret;
   const oidcSharedSecret = sharedSecretRef ? fromEnv(sharedSecretRef, ['identity', 'oidc', 'shared_secret', 'env']) : undefined;
   if (problems.length > 0) throw new ConfigError(`${source} cannot be used in this environment:\n${problems.join('\n')}`);
@@ -101,6 +105,7 @@ export function resolveRuntimeSettings(
     instanceId: config.gateway.instance_id ?? `${hostname()}-${process.pid}`.replace(/[^A-Za-z0-9._-]/g, '-'),
     kafkaBrokers: brokersFromEnv?.length ? brokersFromEnv : config.bus.kafka.brokers,
     store,
+    auditTrail,
     oidcSharedSecret,
     apiKeysFile: path.resolve(cwd, config.identity.api_keys.file),
     toolPinsFile: config.gateway.tool_pinning.mode === 'off' ? undefined : path.resolve(cwd, config.gateway.tool_pinning.file),

@@ -6,6 +6,7 @@ import { registerLocalQueryEndpoint, writeControlFile, removeControlFile } from 
 import { openAuditStore, startAuditIngest, type AuditStore } from './audit-ingest-role.ts';
 import { startDlpWorker } from './dlp-worker-role.ts';
 import { createGatewayRole } from './gateway-role.ts';
+import { auditQueryApi } from '../../../audit-ingest/src/index.ts';
 
 export interface EmbeddedPipeline {
   url: string;
@@ -25,16 +26,17 @@ export interface EmbeddedPipeline {
 export async function startEmbeddedPipeline(settings: RuntimeSettings, logger: Logger, clock: Clock = systemClock): Promise<EmbeddedPipeline> {
   const topics = topicNames(settings.config.bus.kafka.topic_prefix);
   const bus = createInProcessBus({ onHandlerError: (error, topic, group) => logger.error({ err: error, topic, group }, 'bus handler failed; retrying') });
-  const store = await openAuditStore(settings.store, logger);
+  const store = await openAuditStore(settings.store, logger, { retentionDays: settings.auditTrail.retentionDays });
   const stopped: Array<() => Promise<void>> = [async () => store.close()];
   try {
-    const ingest = await startAuditIngest({ bus, topics, store, logger });
+    const ingest = await startAuditIngest({ bus, topics, store, logger, trail: settings.auditTrail });
     stopped.unshift(() => ingest.stop());
     const worker = await startDlpWorker({ bus, topics, settings, clock, logger });
     stopped.unshift(() => worker.stop());
-    const { gateway, reload } = createGatewayRole({ settings, bus, topics, clock, logger });
+    const { gateway, reload, principalOf } = createGatewayRole({ settings, bus, topics, clock, logger });
     stopped.unshift(() => gateway.close());
     const localQuery = await registerLocalQueryEndpoint(gateway.app, store);
+    await gateway.app.register(auditQueryApi, { connection: store.connection, authenticate: principalOf, allowedGroups: settings.auditTrail.queryApiGroups, clock });
     await gateway.start();
     const url = await gateway.listen(settings.host, settings.port);
     const chdbPath = settings.store.kind === 'chdb' ? settings.store.path : undefined;

@@ -1,11 +1,13 @@
 import type { Logger } from 'pino';
-import type { Bus, Clock, Topics } from '../../../events/src/index.ts';
+import type { Bus, Clock, Principal, Topics } from '../../../events/src/index.ts';
 import { createApiKeyStore, createAuthenticator, createGateway, type ApiKeyStore, type Authenticator, type Gateway } from '../../../gateway/src/index.ts';
 import type { RuntimeSettings } from '../config/runtime-settings.ts';
 import { GATEHOUSE_VERSION } from '../version.ts';
 
 export interface GatewayRole {
   gateway: Gateway;
+  /** The caller behind an Authorization header, by the gateway's current authenticator. */
+  principalOf(authorization: string | undefined): Promise<Principal | undefined>;
   /** Applies a reloaded config: portals, policy and tokens; listen address, bus and store need a restart. */
   reload(settings: RuntimeSettings): Promise<void>;
 }
@@ -34,6 +36,10 @@ export function createGatewayRole(input: { settings: RuntimeSettings; bus: Bus; 
   });
   return {
     gateway,
+    async principalOf(authorization) {
+      const result = await authenticator.authenticate(authorization);
+      return result.ok ? result.principal : undefined;
+    },
     async reload(next) {
       if (next.apiKeysFile !== settings.apiKeysFile) apiKeys = createApiKeyStore({ file: next.apiKeysFile, clock, logger });
       authenticator = authenticatorFor(next, apiKeys, clock, logger);

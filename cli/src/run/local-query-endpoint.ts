@@ -16,7 +16,10 @@ export interface ControlFile {
 }
 
 const ControlFileSchema = z.object({ pid: z.number().int(), url: z.url(), secret: z.string().min(32) });
-const QueryBodySchema = z.object({ sql: z.string().min(1).max(100_000) });
+const QueryBodySchema = z.union([
+  z.object({ sql: z.string().min(1).max(100_000) }).strict(),
+  z.object({ name: z.string().min(1).max(100), params: z.record(z.string(), z.string()).default({}) }).strict(),
+]);
 
 export const controlFilePath = (chdbPath: string) => `${chdbPath}.control.json`;
 
@@ -31,9 +34,9 @@ export async function registerLocalQueryEndpoint(app: FastifyInstance, store: Au
       return reply.status(403).send({ error: { code: 'GH_ERR_LOCAL_QUERY_FORBIDDEN', message: 'local audit queries need the secret from the control file, from loopback' } });
     }
     const body = QueryBodySchema.safeParse(request.body);
-    if (!body.success) return reply.status(400).send({ error: { code: 'GH_ERR_LOCAL_QUERY_INVALID', message: 'expected JSON {"sql": "..."}' } });
+    if (!body.success) return reply.status(400).send({ error: { code: 'GH_ERR_LOCAL_QUERY_INVALID', message: 'expected JSON {"sql": "..."} or {"name": "...", "params": {...}}' } });
     try {
-      return await store.query(body.data.sql);
+      return 'sql' in body.data ? await store.query(body.data.sql) : await store.runNamed(body.data.name, body.data.params);
     } catch (error) {
       return reply.status(400).send({ error: { code: 'GH_ERR_AUDIT_QUERY_FAILED', message: (error as Error).message } });
     }

@@ -1,9 +1,12 @@
 import type { Command } from '../../command.ts';
 import { UsageError } from '../../parse-args.ts';
+import { auditExportCommand } from './export.ts';
+import { auditMigrateCommand } from './migrate.ts';
 import { auditQueryCommand } from './query.ts';
+import { auditVerifyCommand } from './verify.ts';
 
 /** `gatehouse audit <subcommand>`: each subcommand is a Command of its own, in this folder. */
-const subcommands: Command[] = [auditQueryCommand];
+const subcommands: Command[] = [auditQueryCommand, auditVerifyCommand, auditMigrateCommand, auditExportCommand];
 
 export const auditCommand: Command = {
   name: 'audit',

@@ -1,0 +1,13 @@
+export { decodeCursor, encodeCursor, START, type ExportPosition } from './export-cursor.ts';
+export { EXPORT_ERRORS, ExportError, type ExportErrorCode } from './export-errors.ts';
+export { exportPageSql, readExportPage, type ExportPage, type ExportPageOptions, type ReadAuditStore } from './export-page.ts';
+export { toExportRecords, type ExportRecord, type ActivityRecord, type FindingRecord } from './export-record.ts';
+export { ExportRowSchema, EXPORT_COLUMNS_SQL, parseExportRows, type ExportRow } from './export-row.ts';
+export { exportPages, type ExportPagesOptions, type FormattedPage } from './export-stream.ts';
+export { createCursorFile, type CursorFile } from './cursor-file.ts';
+export { createContinuousExporter, type ContinuousExporter, type ContinuousExporterOptions } from './continuous-exporter.ts';
+export { ExportFormatSchema, recordFormatter, OCSF_VERSION, ECS_VERSION, type ExportFormat, type ExportFormatContext, type FormatRecord } from './formats/index.ts';
+export type { ExportItem, ExportSink } from './sinks/export-sink.ts';
+export { createSyslogSink, type SyslogSinkOptions } from './sinks/syslog-sink.ts';
+export { createHttpCollectorSink, type HttpCollectorSinkOptions } from './sinks/http-collector-sink.ts';
+export { createKafkaTopicSink, type KafkaTopicSinkOptions } from './sinks/kafka-topic-sink.ts';

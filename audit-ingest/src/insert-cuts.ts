@@ -1,0 +1,27 @@
+import type { DeliveredEvent } from '../../events/src/index.ts';
+
+/**
+ * Splits one partition's events, in offset order, into the inserts that store them. Each insert
+ * must be atomic — one part in one monthly partition — so that what a crash leaves stored is
+ * always a prefix of the log: a cut falls wherever the event month changes. Cuts also fall at
+ * every offset that is a multiple of `maxRows`, not at "`maxRows` after wherever this delivery
+ * began", so a redelivery that starts where an earlier one did is cut the same way.
+ */
+export function cutInserts(events: readonly DeliveredEvent[], maxRows: number): DeliveredEvent[][] {
+  const step = BigInt(maxRows);
+  const inserts: DeliveredEvent[][] = [];
+  let current: DeliveredEvent[] = [];
+  let currentMonth = '';
+  for (const delivered of events) {
+    const month = delivered.event.time.length > 0 ? new Date(delivered.event.time).toISOString().slice(0, 7) : '';
+    const boundary = current.length > 0 && (month !== currentMonth || BigInt(delivered.offset) % step === 0n || current.length >= maxRows);
+    if (boundary) {
+      inserts.push(current);
+      current = [];
+    }
+    current.push(delivered);
+    currentMonth = month;
+  }
+  if (current.length > 0) inserts.push(current);
+  return inserts;
+}

@@ -1,0 +1,222 @@
+/**
+ * Audit ingest from Kafka into ClickHouse (chDB): sustained events/s, and end-to-end freshness
+ * (event produced → queryable) p50/p99 under a steady load, with where the time goes.
+ * Run: npm run bench:ingest   (starts its own Kafka broker on 127.0.0.1 and a chDB store in a
+ * temporary directory; ends by itself). BENCH_EVENTS, BENCH_PARTITIONS, BENCH_FRESHNESS_SECONDS
+ * and BENCH_FRESHNESS_RATE change the load.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { ClickHouseClient } from '@clickhouse/client';
+import { Kafka, logLevel, type Producer } from 'kafkajs';
+import pino from 'pino';
+import { createAuditIngest, createClickHouseConnection, migrate } from '../audit-ingest/src/index.ts';
+import { startLocalKafka } from '../deploy/kafka/local-kafka.ts';
+import { defaultKafkaCacheDir, kafkaVersion } from '../deploy/kafka/kafka-jars.ts';
+import { createEvent, createKafkaBus, decodeEvent, encodeEvent, topicNames, type Event, type EventContext } from '../events/src/index.ts';
+
+const EVENTS = Number(process.env['BENCH_EVENTS'] ?? 200_000);
+const PARTITIONS = Number(process.env['BENCH_PARTITIONS'] ?? 6);
+const FRESHNESS_SECONDS = Number(process.env['BENCH_FRESHNESS_SECONDS'] ?? 10);
+/** One event in this many is a probe whose freshness is measured. */
+const PROBE_EVERY = 50;
+const PRODUCE_BATCH = 2_000;
+const logger = pino({ level: 'silent' });
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** What a tool call leaves in the audit topic: received, one verdict with a finding and a redacted payload, completed. */
+function callEvents(traceId: string, now: number): Event[] {
+  const context: EventContext = {
+    trace_id: traceId,
+    gateway: 'gw-bench-1',
+    principal: { subject: `user-${now % 997}`, email: `user-${now % 997}@example.com`, groups: ['support'] },
+    portal: 'main',
+    server: 'customers',
+    tool: 'get_customer',
+  };
+  const clock = { now: () => now };
+  const correlation_id = randomUUID();
+  return [
+    createEvent('tool.call.received', context, { correlation_id, arguments_bytes: 18 }, clock),
+    createEvent(
+      'dlp.verdict',
+      context,
+      {
+        correlation_id: `${correlation_id}:result`,
+        direction: 'result',
+        decision: 'redact',
+        profile: 'default',
+        findings: [{ detector: 'payment_card', type: 'pii', path: '$.card', start: 0, end: 19, confidence: 0.99, action: 'redact' }],
+        payload_capture: 'redacted',
+        payload: { id: 'cus_1001', name: 'Ada Lovelace', card: '[REDACTED:payment_card]', plan: 'enterprise' },
+        scan_ms: 0.4,
+      },
+      clock,
+    ),
+    createEvent('tool.call.completed', context, { correlation_id, outcome: 'redacted', reason: 'dlp:default', latency_ms: 21 }, clock),
+  ];
+}
+
+function messagesFor(count: number, tracePrefix: string) {
+  const messages: Array<{ key: string; value: Buffer }> = [];
+  for (let call = 0; messages.length < count; call++) {
+    const traceId = `${tracePrefix}-${call}`;
+    for (const event of callEvents(traceId, Date.now())) messages.push({ key: traceId, value: encodeEvent(event) });
+  }
+  return messages.slice(0, count);
+}
+
+async function produce(producer: Producer, topic: string, messages: Array<{ key: string; value: Buffer }>): Promise<void> {
+  for (let i = 0; i < messages.length; i += PRODUCE_BATCH) {
+    await producer.send({ topic, acks: -1, messages: messages.slice(i, i + PRODUCE_BATCH) });
+  }
+}
+
+/** The store's client, with every insert timed: where ingest spends its time. */
+function timedInserts(connection: ClickHouseClient) {
+  /** `busyMs`: wall time with at least one insert in flight; the rest is fetching, decoding and committing. */
+  const stats = { inserts: 0, rows: 0, ms: 0, busyMs: 0, queries: 0, queryMs: 0 };
+  let active = 0;
+  let busySince = 0;
+  const insert = connection.insert.bind(connection);
+  const query = connection.query.bind(connection);
+  connection.insert = (async (params: Parameters<typeof insert>[0]) => {
+    const t0 = performance.now();
+    if (active++ === 0) busySince = t0;
+    try {
+      return await insert(params);
+    } finally {
+      const t1 = performance.now();
+      if (--active === 0) stats.busyMs += t1 - busySince;
+      stats.inserts += 1;
+      stats.rows += Array.isArray(params.values) ? params.values.length : 0;
+      stats.ms += t1 - t0;
+    }
+  }) as typeof connection.insert;
+  connection.query = (async (params: Parameters<typeof query>[0]) => {
+    const t0 = performance.now();
+    try {
+      return await query(params);
+    } finally {
+      if (params.query.includes('{ids:Array(UUID)}')) {
+        stats.queries += 1;
+        stats.queryMs += performance.now() - t0;
+      }
+    }
+  }) as typeof connection.query;
+  return stats;
+}
+
+async function count(connection: ClickHouseClient, where = '1'): Promise<number> {
+  const result = await connection.query({ query: `SELECT count() AS n FROM audit_events WHERE ${where}`, format: 'JSONEachRow' });
+  return Number((await result.json<{ n: string }>())[0]?.n ?? 0);
+}
+
+/** Microseconds per event of the steps ingest does in JavaScript for every event. */
+function perEventCosts(sample: Buffer[]) {
+  const t0 = performance.now();
+  const events = sample.map((value) => decodeEvent(value));
+  const t1 = performance.now();
+  for (const event of events) JSON.stringify(event.body);
+  const t2 = performance.now();
+  return { decodeUs: ((t1 - t0) * 1000) / sample.length, bodyJsonUs: ((t2 - t1) * 1000) / sample.length };
+}
+
+async function main() {
+  const work = await mkdtemp(path.join(tmpdir(), 'gatehouse-bench-ingest-'));
+  const kafka = await startLocalKafka({ dataDir: path.join(work, 'kafka'), cacheDir: defaultKafkaCacheDir(process.env, await kafkaVersion()), ownerPid: process.pid });
+  const connection = createClickHouseConnection({ kind: 'chdb', path: path.join(work, 'chdb') });
+  const client = new Kafka({ clientId: 'bench-producer', brokers: kafka.brokers, logLevel: logLevel.NOTHING });
+  const producer = client.producer({ idempotent: true, maxInFlightRequests: 1 });
+  const topics = topicNames(`bench-${Date.now()}.`);
+  const bus = createKafkaBus({ brokers: kafka.brokers, clientId: 'bench-ingest', logger, partitionsFor: () => PARTITIONS, partitionsConsumedConcurrently: PARTITIONS });
+  try {
+    await migrate(connection, logger);
+    await bus.ensureTopics([topics.audit]);
+    await producer.connect();
+
+    // 1. Sustained throughput: a backlog of EVENTS in the topic, then ingest from cold.
+    const backlog = messagesFor(EVENTS, 'bulk');
+    const costs = perEventCosts(backlog.slice(0, 20_000).map((message) => message.value));
+    const bytes = backlog.reduce((sum, message) => sum + message.value.length, 0);
+    let t0 = performance.now();
+    await produce(producer, topics.audit, backlog);
+    const produceSeconds = (performance.now() - t0) / 1000;
+
+    const stats = timedInserts(connection);
+    const ingest = createAuditIngest({ bus, topics, connection, logger, group: `bench-${randomUUID()}` });
+    t0 = performance.now();
+    await ingest.start();
+    let stored = 0;
+    while (stored < EVENTS) {
+      await sleep(100);
+      stored = await count(connection);
+    }
+    const ingestSeconds = (performance.now() - t0) / 1000;
+    const throughput = EVENTS / ingestSeconds;
+    const bulkStats = { ...stats };
+
+    // 2. Freshness under a steady load: probes are polled until queryable.
+    const rate = Number(process.env['BENCH_FRESHNESS_RATE'] ?? Math.min(20_000, Math.round(throughput / 2)));
+    const freshness: number[] = [];
+    const pending = new Map<string, number>();
+    let producing = true;
+    const poller = (async () => {
+      while (producing || pending.size > 0) {
+        await sleep(25);
+        if (pending.size === 0) continue;
+        const result = await connection.query({
+          query: 'SELECT DISTINCT trace_id FROM audit_events WHERE trace_id IN {ids:Array(String)}',
+          query_params: { ids: [...pending.keys()] },
+          format: 'JSONEachRow',
+        });
+        const seenAt = Date.now();
+        for (const { trace_id } of await result.json<{ trace_id: string }>()) {
+          freshness.push(seenAt - pending.get(trace_id)!);
+          pending.delete(trace_id);
+        }
+      }
+    })();
+    const tickMs = 100;
+    const perTick = Math.max(3, Math.round((rate * tickMs) / 1000));
+    const freshStart = performance.now();
+    for (let tick = 0; performance.now() - freshStart < FRESHNESS_SECONDS * 1000; tick++) {
+      const due = freshStart + tick * tickMs;
+      if (performance.now() < due) await sleep(due - performance.now());
+      const messages = messagesFor(perTick, `fresh-${tick}`);
+      const probes = messages.filter((_, index) => index % (PROBE_EVERY * 3) === 0).map((message) => message.key);
+      // Timed from before the send: freshness includes the producer's acks=all round trip.
+      const producedAt = Date.now();
+      for (const probe of probes) pending.set(probe, producedAt);
+      await producer.send({ topic: topics.audit, acks: -1, messages });
+    }
+    producing = false;
+    await poller;
+    await ingest.stop();
+    freshness.sort((a, b) => a - b);
+
+    const row = (label: string, value: string) => console.log(`${label.padEnd(44)}${value}`);
+    console.log(`audit ingest: Kafka (1 broker, ${PARTITIONS} partitions) → audit-ingest (kafkajs bus) → chDB, one process, ${EVENTS} events of ${Math.round(bytes / EVENTS)} bytes`);
+    row('produce backlog (kafkajs, acks=all)', `${(EVENTS / produceSeconds).toFixed(0)} events/s`);
+    row('ingest sustained (backlog → queryable)', `${throughput.toFixed(0)} events/s  (${ingestSeconds.toFixed(2)} s)`);
+    row('  inserts', `${bulkStats.inserts}, mean ${(bulkStats.rows / Math.max(1, bulkStats.inserts)).toFixed(0)} rows, mean ${(bulkStats.ms / Math.max(1, bulkStats.inserts)).toFixed(0)} ms each`);
+    row('  wall time with an insert in flight', `${(bulkStats.busyMs / 1000).toFixed(2)} s (${((bulkStats.busyMs / 1000 / ingestSeconds) * 100).toFixed(0)} %; the rest: fetch, decode, commit)`);
+    row('  dedup lookups (queries)', `${bulkStats.queries}, ${(bulkStats.queryMs / 1000).toFixed(2)} s`);
+    row('  per event: decode + validate (zod)', `${costs.decodeUs.toFixed(1)} µs`);
+    row('  per event: body JSON for the row', `${costs.bodyJsonUs.toFixed(1)} µs`);
+    row(`freshness at ${rate} events/s for ${FRESHNESS_SECONDS} s`, `p50 ${percentile(freshness, 50)} ms, p99 ${percentile(freshness, 99)} ms (${freshness.length} probes)`);
+    row('goal', '≥ 50000 events/s, freshness p99 ≤ 2000 ms');
+  } finally {
+    await bus.close();
+    await producer.disconnect().catch(() => undefined);
+    await connection.close();
+    await kafka.stop();
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+await main();

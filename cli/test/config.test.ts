@@ -25,7 +25,7 @@ describe('gatehouse.yaml validation', () => {
     const file = path.join(REPO_ROOT, 'gatehouse.example.yaml');
     const config = parseConfig(readFileSync(file, 'utf8'), file);
     expect(config.portals[0]!.servers.map((server) => server.name)).toEqual(['customers', 'tickets']);
-    expect(Object.keys(config.dlp.profiles).sort()).toEqual(['default', 'strict-outbound']);
+    expect(Object.keys(config.dlp.profiles).sort()).toEqual(['credentials', 'default', 'financial', 'health', 'national_ids', 'pii', 'strict', 'strict-outbound']);
 
     const settings = resolveRuntimeSettings(config, file, { GATEHOUSE_DEV_TOKEN: 't0ken', TICKETS_UPSTREAM_AUTH: 'upstream-secret' }, REPO_ROOT);
     expect(settings.tokens[0]!.principal).toEqual({ subject: 'developer', email: 'developer@example.com', groups: ['engineering'] });
@@ -60,6 +60,8 @@ describe('gatehouse.yaml validation', () => {
     ['an unknown key (a typo)', `gateway:\n  prot: 8080\n${minimal('  - name: p\n    servers: [{ name: s, transport: stdio, command: a }]')}`, /gateway: Unrecognized key: "prot"/],
     ['a token written in clear', `tokens: [{ token: "s3cret", subject: x }]\n${minimal('  - name: p\n    servers: [{ name: s, transport: stdio, command: a }]')}`, /tokens\[0\]\.token/],
     ['an unknown DLP detector', `dlp:\n  profiles:\n    p1: { detectors: { tarot_card: block } }\n${minimal('  - name: p\n    servers: [{ name: s, transport: stdio, command: a }]')}`, /unknown detector "tarot_card"/],
+    ['a DLP policy naming a server no portal has', `dlp:\n  policies: [{ server: nope, profile: default }]\n${minimal('  - name: p\n    servers: [{ name: s, transport: stdio, command: a }]')}`, /dlp\.policies\[0\]\.server: no server "nope"; use one of: s/],
+    ['a DLP policy naming an unknown portal', `dlp:\n  policies: [{ portal: q, profile: default }]\n${minimal('  - name: p\n    servers: [{ name: s, transport: stdio, command: a }]')}`, /dlp\.policies\[0\]\.portal: no portal "q"/],
     ['no portals', 'gateway: { port: 8080 }\n', /portals: /],
   ])('rejects %s, naming the file and the path', (_case, text, expected) => {
     const message = errorOf(text);

@@ -9,12 +9,13 @@ import {
   type Subscription,
   type Topics,
 } from '../../events/src/index.ts';
-import { builtInTextScanner } from './built-in-scanner.ts';
-import { decideVerdict, type Verdict } from './decide-verdict.ts';
+import type { Verdict } from './decide-verdict.ts';
+import type { DlpConfig } from './dlp-config.ts';
+import { createDlpEngine, type DlpEngine } from './dlp-engine.ts';
 import { DlpError } from './errors.ts';
-import { resolveProfile, type DlpConfig, type NamedDlpProfile } from './profile.ts';
+import { selectProfile } from './policy.ts';
+import type { CompiledProfile } from './profile.ts';
 import { redactPayload } from './redact-payload.ts';
-import type { TextScanner } from './text-scanner.ts';
 
 export type PayloadCapture = EventOf<'dlp.verdict'>['body']['payload_capture'];
 
@@ -30,8 +31,10 @@ export interface DlpWorkerOptions {
   logger: Logger;
   /** Consumer group; workers sharing it split the invocations between them. */
   group?: string;
-  /** Defaults to the built-in detectors. */
-  scanner?: TextScanner;
+  /** The resolved `dlp.hash_key` (the CLI reads the variable it names); see DlpEngineOptions. */
+  hashKey?: string;
+  /** A prebuilt engine for this config (tests share one); built from `dlp` and `hashKey` when omitted. */
+  engine?: DlpEngine;
 }
 
 export interface DlpWorker {
@@ -48,16 +51,20 @@ type Invocation = EventOf<'invocation.requested'>;
  */
 export function createDlpWorker(options: DlpWorkerOptions): DlpWorker {
   const { bus, topics, dlp, payloadCapture, clock } = options;
-  const scanner = options.scanner ?? builtInTextScanner();
+  const engine = options.engine ?? createDlpEngine({ dlp, ...(options.hashKey === undefined ? {} : { hashKey: options.hashKey }) });
   const group = options.group ?? DEFAULT_DLP_WORKER_GROUP;
   const logger = options.logger.child({ component: 'dlp-worker' });
+  if (!engine.hasher.stable) {
+    logger.warn('dlp.hash_key is not set: finding hashes use a key that lives only as long as this process and cannot be correlated across workers');
+  }
   let subscription: Subscription | undefined;
 
   async function answer(invocation: Invocation): Promise<void> {
-    const { correlation_id, direction, reply_to, profile: profileName, payload } = invocation.body;
+    const { correlation_id, direction, reply_to, payload } = invocation.body;
+    const { portal, server, tool } = invocation;
+    const profileName = selectProfile(dlp.policies, { portal, server, tool, direction, profile: invocation.body.profile });
     const started = clock.now();
-    const profile = resolveProfile(dlp, profileName);
-    const verdict = profile ? decideVerdict(payload, profile, scanner) : unknownProfileVerdict(profileName, dlp);
+    const verdict = engine.decide(payload, profileName);
     const scanMs = Math.max(0, clock.now() - started);
 
     const context = contextOf(invocation);
@@ -68,7 +75,7 @@ export function createDlpWorker(options: DlpWorkerOptions): DlpWorker {
       { ...common, reason: verdict.reason, ...(verdict.payload === undefined ? {} : { payload: verdict.payload }) },
       clock,
     );
-    const captured = capturedPayload(payload, verdict, profile);
+    const captured = capturedPayload(payload, verdict, engine.profile(profileName));
     const audit = createEvent(
       'dlp.verdict',
       context,
@@ -91,11 +98,13 @@ export function createDlpWorker(options: DlpWorkerOptions): DlpWorker {
   }
 
   /** What the audit trail may keep of the payload under the configured capture mode. */
-  function capturedPayload(payload: unknown, verdict: Verdict, profile: NamedDlpProfile | undefined): unknown {
+  function capturedPayload(payload: unknown, verdict: Verdict, profile: CompiledProfile | undefined): unknown {
     if (payloadCapture === 'full') return payload;
     if (payloadCapture === 'none' || verdict.decision === 'block' || profile === undefined) return undefined;
+    // Allowed unscanned (oversize: allow): nothing says what it holds, so nothing of it is kept.
+    if (verdict.unscanned) return undefined;
     try {
-      return redactPayload(payload, verdict.findings, { style: profile.redaction, actions: ['block', 'redact', 'audit'] });
+      return redactPayload(payload, verdict.findings, { style: profile.redaction, maskKeep: engine.maskKeep, actions: ['block', 'redact', 'audit'] });
     } catch {
       return undefined;
     }
@@ -126,15 +135,5 @@ export function createDlpWorker(options: DlpWorkerOptions): DlpWorker {
       subscription = undefined;
       await running?.stop();
     },
-  };
-}
-
-/** Fail closed: an invocation naming a profile the config lacks is blocked, never scanned with another. */
-function unknownProfileVerdict(name: string, dlp: DlpConfig): Verdict {
-  const known = Object.keys(dlp.profiles).sort().join(', ');
-  return {
-    decision: 'block',
-    findings: [],
-    reason: `dlp profile ${JSON.stringify(name)} is not configured; known profiles: ${known}`,
   };
 }

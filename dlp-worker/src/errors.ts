@@ -9,6 +9,8 @@ export const DLP_ERROR_CODES = {
   GH_ERR_DLP_DETECTOR_INVALID: 'GH_ERR_DLP_DETECTOR_INVALID',
   /** A payload is not a JSON value (cycle, bigint, function, class instance) or is nested too deep. */
   GH_ERR_DLP_PAYLOAD_UNSCANNABLE: 'GH_ERR_DLP_PAYLOAD_UNSCANNABLE',
+  /** The config needs a stable hash key (exact_lists or redaction: hash) and none was given to the worker. */
+  GH_ERR_DLP_HASH_KEY_MISSING: 'GH_ERR_DLP_HASH_KEY_MISSING',
   /** start() called on a worker that is already running. */
   GH_ERR_DLP_WORKER_ALREADY_STARTED: 'GH_ERR_DLP_WORKER_ALREADY_STARTED',
 } as const;

@@ -1,21 +1,28 @@
 export { createDlpWorker, DEFAULT_DLP_WORKER_GROUP } from './dlp-worker.ts';
 export type { DlpWorker, DlpWorkerOptions, PayloadCapture } from './dlp-worker.ts';
+export { createDlpEngine } from './dlp-engine.ts';
+export type { DlpEngine, DlpEngineOptions } from './dlp-engine.ts';
 export { decideVerdict } from './decide-verdict.ts';
 export type { Verdict } from './decide-verdict.ts';
-export {
-  DEFAULT_DLP_PROFILE,
-  DEFAULT_DLP_PROFILE_NAME,
-  DlpActionSchema,
-  DlpConfigSchema,
-  DlpProfileSchema,
-  RedactionStyleSchema,
-  resolveProfile,
-} from './profile.ts';
-export type { DlpAction, DlpConfig, DlpProfile, NamedDlpProfile, RedactionStyle } from './profile.ts';
+export { DEFAULT_MAX_PAYLOAD_CHARS, DlpConfigSchema, resolveProfile } from './dlp-config.ts';
+export type { DlpConfig } from './dlp-config.ts';
+export { BUILT_IN_PROFILES, DEFAULT_DLP_PROFILE, DEFAULT_DLP_PROFILE_NAME } from './built-in-profiles.ts';
+export { compileProfile, DlpActionSchema, DlpProfileSchema, RedactionStyleSchema } from './profile.ts';
+export type { CompiledProfile, DlpAction, DlpProfile, NamedDlpProfile, RedactionStyle } from './profile.ts';
+export { DlpPolicySchema, selectProfile } from './policy.ts';
+export type { CallSelection, DlpPolicy } from './policy.ts';
+export { CustomDetectorSchema } from './custom-detectors.ts';
+export { ExactListSchema } from './exact-lists.ts';
+export { VALUE_NORMALIZERS, ValueNormalizerSchema } from './value-normalizers.ts';
+export type { ValueNormalizer } from './value-normalizers.ts';
+export { createKeyedHasher } from './keyed-hash.ts';
+export type { KeyedHasher } from './keyed-hash.ts';
 export { builtInDetectors, builtInDetectorIds } from './detectors/index.ts';
 export { createDetectorRegistry } from './detector-registry.ts';
+export { DETECTOR_TYPES } from './detector.ts';
 export type { Detector, DetectorType, NegativeExample } from './detector.ts';
 export { scanPayload } from './scan-payload.ts';
+export type { ScanResult } from './scan-payload.ts';
 export { redactPayload } from './redact-payload.ts';
 export type { RedactOptions } from './redact-payload.ts';
 export { createTextScanner, MAX_PATTERNS_PER_SET } from './text-scanner.ts';

@@ -1,10 +1,9 @@
 import type { Finding } from '../../events/src/index.ts';
 import { ROOT_PATH, indexPath, jsonKindOf, keyPath, memberPath } from './json-path.ts';
-import type { DlpAction, RedactionStyle } from './profile.ts';
-import { redactText } from './redact-text.ts';
+import type { DlpAction } from './profile.ts';
+import { redactText, type RedactTextOptions } from './redact-text.ts';
 
-export interface RedactOptions {
-  style: RedactionStyle;
+export interface RedactOptions extends RedactTextOptions {
   /** Which findings to replace: `redact` for what travels on; every action for what the audit trail keeps. */
   actions: readonly DlpAction[];
 }
@@ -19,6 +18,8 @@ export interface RedactOptions {
  * subset: withheld keys change the paths below them, and the walk recomputes those paths.
  */
 export function redactPayload(payload: unknown, findings: readonly Finding[], options: RedactOptions): unknown {
+  // Nothing to replace: the payload itself is the copy (callers never mutate it), and the walk is saved.
+  if (!findings.some((finding) => options.actions.includes(finding.action))) return payload;
   const byPath = new Map<string, Finding[]>();
   for (const finding of findings) {
     const atPath = byPath.get(finding.path);
@@ -31,7 +32,7 @@ export function redactPayload(payload: unknown, findings: readonly Finding[], op
     const kind = jsonKindOf(value, depth);
     if (kind === 'string' || kind === 'number') {
       const toRedact = selected(path);
-      return toRedact.length > 0 ? redactText(String(value), toRedact, options.style) : value;
+      return toRedact.length > 0 ? redactText(String(value), toRedact, options) : value;
     }
     if (kind === 'array') return (value as unknown[]).map((item, i) => copy(item, indexPath(path, i), depth + 1));
     if (kind === 'object') return copyObject(value as Record<string, unknown>, path, depth);
@@ -44,7 +45,7 @@ export function redactPayload(payload: unknown, findings: readonly Finding[], op
       const withheld = byPath.has(keyPath(memberPath(path, key, position, true)));
       const member = memberPath(path, key, position, withheld);
       const keyFindings = withheld ? selected(keyPath(member)) : [];
-      const redactedKey = keyFindings.length > 0 ? redactText(key, keyFindings, options.style) : undefined;
+      const redactedKey = keyFindings.length > 0 ? redactText(key, keyFindings, options) : undefined;
       return { key, redactedKey, value: copy(child, member, depth + 1) };
     });
     const taken = new Set(members.filter((m) => m.redactedKey === undefined).map((m) => m.key));

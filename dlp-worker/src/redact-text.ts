@@ -1,19 +1,27 @@
 import type { Finding } from '../../events/src/index.ts';
 import type { RedactionStyle } from './profile.ts';
 
+/** Hex digits of the keyed hash in a hash-style token: 48 bits tell values apart without serving as a lookup key. */
+const HASH_TOKEN_LENGTH = 12;
+
+export interface RedactTextOptions {
+  style: RedactionStyle;
+  /** How many trailing letters or digits `mask` keeps for a detector (0 unless the type allows it). */
+  maskKeep: (detector: string) => number;
+}
+
 interface Span {
   start: number;
   end: number;
-  detectors: string[];
+  findings: Finding[];
 }
 
 /** Replaces the ranges of `findings` in `text`; overlapping ranges are merged and replaced once. */
-export function redactText(text: string, findings: readonly Finding[], style: RedactionStyle): string {
-  const spans = mergeSpans(findings);
+export function redactText(text: string, findings: readonly Finding[], options: RedactTextOptions): string {
   let result = '';
   let cursor = 0;
-  for (const span of spans) {
-    result += text.slice(cursor, span.start) + replacementFor(text.slice(span.start, span.end), span, style);
+  for (const span of mergeSpans(findings)) {
+    result += text.slice(cursor, span.start) + replacementFor(text.slice(span.start, span.end), span, options);
     cursor = span.end;
   }
   return result + text.slice(cursor);
@@ -26,31 +34,34 @@ function mergeSpans(findings: readonly Finding[]): Span[] {
     const last = spans.at(-1);
     if (last && finding.start < last.end) {
       last.end = Math.max(last.end, finding.end);
-      if (!last.detectors.includes(finding.detector)) last.detectors.push(finding.detector);
+      last.findings.push(finding);
     } else {
-      spans.push({ start: finding.start, end: finding.end, detectors: [finding.detector] });
+      spans.push({ start: finding.start, end: finding.end, findings: [finding] });
     }
   }
   return spans;
 }
 
-function replacementFor(value: string, span: Span, style: RedactionStyle): string {
-  if (style === 'tag') return `[REDACTED:${span.detectors[0]}]`;
-  const keepLastDigits = span.detectors.length === 1 && span.detectors[0] === 'payment_card' ? 4 : 0;
-  return maskKeepingLastDigits(value, keepLastDigits);
+function replacementFor(value: string, span: Span, options: RedactTextOptions): string {
+  const first = span.findings[0]!;
+  if (options.style === 'tag') return `[REDACTED:${first.detector}]`;
+  if (options.style === 'hash') {
+    // A merged span holds several values; the first finding's hash still names the same text each time.
+    return first.hash === undefined ? `[REDACTED:${first.detector}]` : `[REDACTED:${first.detector}:${first.hash.slice(0, HASH_TOKEN_LENGTH)}]`;
+  }
+  const sameDetector = span.findings.every((finding) => finding.detector === first.detector);
+  return maskKeepingLast(value, sameDetector ? options.maskKeep(first.detector) : 0);
 }
 
-/** Masks letters and digits, keeping separators so the shape stays readable, and the last `keep` digits. */
-function maskKeepingLastDigits(value: string, keep: number): string {
-  let digitsLeft = keep;
+/** Masks letters and digits, keeping separators so the shape stays readable, and the last `keep` of them. */
+function maskKeepingLast(value: string, keep: number): string {
+  let left = keep;
   const chars = [...value];
   for (let i = chars.length - 1; i >= 0; i--) {
     const char = chars[i]!;
-    if (digitsLeft > 0 && /[0-9]/.test(char)) {
-      digitsLeft--;
-      continue;
-    }
-    if (/[\p{L}\p{N}]/u.test(char)) chars[i] = '*';
+    if (!/[\p{L}\p{N}]/u.test(char)) continue;
+    if (left > 0) left--;
+    else chars[i] = '*';
   }
   return chars.join('');
 }

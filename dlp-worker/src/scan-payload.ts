@@ -1,64 +1,169 @@
 import type { Finding } from '../../events/src/index.ts';
-import { builtInTextScanner } from './built-in-scanner.ts';
-import { ROOT_PATH, indexPath, jsonKindOf, keyPath, memberPath, unscannable } from './json-path.ts';
-import { actionFor, type DlpProfile } from './profile.ts';
-import type { TextMatch, TextScanner } from './text-scanner.ts';
+import { confidenceInContext, spacedKey } from './context.ts';
+import type { Detector } from './detector.ts';
+import type { KeyedHasher } from './keyed-hash.ts';
+import type { KeyedIndex } from './keyed-detection.ts';
+import { collectPayloadTexts, contextKeyOf, pathOf, type PayloadTexts } from './payload-texts.ts';
+import type { CompiledProfile } from './profile.ts';
+import type { TextScanner } from './text-scanner.ts';
+
+/** What scanning needs besides the profile: compiled detectors, the member-name index and the hash key. */
+export interface ScanTools {
+  scanner: TextScanner;
+  keyed: KeyedIndex;
+  hasher: KeyedHasher;
+  /** Normalized values each detector knows to be test data (skipped when a profile asks). */
+  testValues: ReadonlyMap<string, ReadonlySet<string>>;
+}
+
+export type ScanResult = { findings: Finding[] } | { oversize: number; findings: [] };
+
+/** A possible finding: in the string value of `node`, or (`inKey`) in the name of member `node`. */
+interface Candidate {
+  detector: Detector;
+  node: number;
+  inKey: boolean;
+  start: number;
+  end: number;
+  confidence: number;
+  /** The value as found (decoded when it came from an encoded string): hashed, never kept. */
+  value: string;
+}
 
 /**
  * Finds what the profile's detectors match in every string leaf, number leaf (as its decimal
- * text: a card number sent as a JSON number is still a card number) and object key of a JSON
- * value. Findings locate values by JSON path and offsets and never carry them.
+ * text), member name and decoded base64 or percent-encoded string of a JSON value. Findings
+ * locate values by JSON path and offsets and carry a keyed hash of the value, never the value.
  *
  * Throws a DlpError (GH_ERR_DLP_PAYLOAD_UNSCANNABLE) for a value JSON cannot hold.
  */
-export function scanPayload(
-  payload: unknown,
-  profile: DlpProfile,
-  scanner: TextScanner = builtInTextScanner(),
-): Finding[] {
-  const enabled = new Set(scanner.detectors.map((d) => d.id).filter((id) => actionFor(profile, id) !== undefined));
-  const findings: Finding[] = [];
-  const ancestors = new Set<object>();
+export function scanPayload(payload: unknown, profile: CompiledProfile, tools: ScanTools): ScanResult {
+  const collected = collectPayloadTexts(payload, {
+    maxChars: profile.maxPayloadChars,
+    decodeEncoded: true,
+    keyedFor: (key) => tools.keyed.detectorsFor(key),
+  });
+  if ('oversize' in collected) return { oversize: collected.oversize, findings: [] };
 
-  const record = (matches: TextMatch[], path: string) => {
-    matches.sort((a, b) => a.start - b.start || (a.detector.id < b.detector.id ? -1 : 1));
-    for (const { detector, start, end } of matches) {
-      findings.push({
-        detector: detector.id,
-        type: detector.type,
-        path,
-        start,
-        end,
-        confidence: detector.confidence,
-        action: actionFor(profile, detector.id)!,
-      });
+  const candidates = textCandidates(collected, profile, tools);
+  for (const { text, detectors } of collected.keyed) {
+    const raw = collected.texts[text]!;
+    const value = raw.trim();
+    const start = raw.indexOf(value);
+    for (const detector of detectors) {
+      if (!profile.enabled.has(detector.id) || value === '' || !detector.keyed!.accepts(value)) continue;
+      candidates.push({ detector, node: collected.owner[text]!, inKey: false, start, end: start + value.length, confidence: detector.keyed!.confidence, value });
     }
+  }
+
+  const kept = candidates.filter((candidate) => {
+    if (candidate.confidence < profile.rules.get(candidate.detector.id)!.minConfidence) return false;
+    return !(profile.ignoreTestValues && tools.testValues.get(candidate.detector.id)?.has(normalized(candidate)));
+  });
+  return { findings: toFindings(collected, dropOutranked(kept), profile, tools.hasher) };
+}
+
+/** Matches of the scanned texts, each placed where it occurs: a member name once per member it names. */
+function textCandidates(collected: PayloadTexts, profile: CompiledProfile, tools: ScanTools): Candidate[] {
+  const spaced = new Map<string, string>();
+  const contextOf = (node: number): string | undefined => {
+    const key = contextKeyOf(collected, node);
+    if (key === undefined) return undefined;
+    let form = spaced.get(key);
+    if (form === undefined) spaced.set(key, (form = spacedKey(key)));
+    return form;
   };
-
-  const walk = (value: unknown, path: string, depth: number): void => {
-    const kind = jsonKindOf(value, depth);
-    if (kind === 'string' || kind === 'number') {
-      record(scanner.scanText(String(value), enabled), path);
-      return;
+  const candidates: Candidate[] = [];
+  for (const match of tools.scanner.scanTexts(collected.texts, profile.enabled)) {
+    const text = collected.texts[match.text]!;
+    const value = text.slice(match.start, match.end);
+    const owner = collected.owner[match.text]!;
+    if (owner < 0) {
+      const confidence = confidenceInContext(match.detector, text, match.start, match.end, undefined);
+      for (const member of collected.keyMembers[-1 - owner]!) {
+        candidates.push({ detector: match.detector, node: member, inKey: true, start: match.start, end: match.end, confidence, value });
+      }
+      continue;
     }
-    if (kind === 'skip') return;
-    const container = value as object;
-    if (ancestors.has(container)) throw unscannable('it contains a cycle');
-    ancestors.add(container);
-    if (kind === 'array') {
-      const items = container as unknown[];
-      for (let i = 0; i < items.length; i++) walk(items[i], indexPath(path, i), depth + 1);
-    } else {
-      Object.entries(container).forEach(([key, child], position) => {
-        const keyMatches = scanner.scanText(key, enabled);
-        const member = memberPath(path, key, position, keyMatches.length > 0);
-        if (keyMatches.length > 0) record(keyMatches, keyPath(member));
-        walk(child, member, depth + 1);
+    const confidence = confidenceInContext(match.detector, text, match.start, match.end, contextOf(owner));
+    const decoded = collected.decoded.get(match.text);
+    // A finding in decoded text is placed on the encoded string it came from.
+    const [start, end] = decoded ? decoded.decoding.sourceSpan(match.start, match.end) : [match.start, match.end];
+    candidates.push({ detector: match.detector, node: owner, inKey: false, start, end, confidence, value });
+  }
+  return candidates;
+}
+
+function normalized(candidate: Candidate): string {
+  return candidate.detector.normalize ? candidate.detector.normalize(candidate.value) : candidate.value;
+}
+
+const samePlace = (a: Candidate, b: Candidate) => a.node === b.node && a.inKey === b.inKey;
+const overlaps = (a: Candidate, b: Candidate) => samePlace(a, b) && a.start < b.end && b.start < a.end;
+
+/**
+ * One finding per detector and place (the most confident of overlapping ones), and none for a
+ * detector that yields to another found at the same place.
+ */
+function dropOutranked(candidates: Candidate[]): Candidate[] {
+  const byPlace = new Map<string, Candidate[]>();
+  for (const candidate of candidates) {
+    const place = `${candidate.node}:${candidate.inKey}`;
+    const list = byPlace.get(place);
+    if (list) list.push(candidate);
+    else byPlace.set(place, [candidate]);
+  }
+  const kept: Candidate[] = [];
+  for (const list of byPlace.values()) {
+    if (list.length === 1) {
+      kept.push(list[0]!);
+      continue;
+    }
+    for (const [index, candidate] of list.entries()) {
+      const yields = candidate.detector.yieldsTo ?? [];
+      const outranked = list.some((other, otherIndex) => {
+        if (other === candidate || !overlaps(candidate, other)) return false;
+        if (other.detector === candidate.detector) {
+          const better = other.confidence - candidate.confidence || other.end - other.start - (candidate.end - candidate.start);
+          return better > 0 || (better === 0 && otherIndex < index);
+        }
+        return (
+          yields.includes(other.detector.id) ||
+          (yields.includes('*') && other.detector.type === candidate.detector.type && !(other.detector.yieldsTo ?? []).includes('*'))
+        );
       });
+      if (!outranked) kept.push(candidate);
     }
-    ancestors.delete(container);
-  };
+  }
+  return kept;
+}
 
-  walk(payload, ROOT_PATH, 0);
-  return findings;
+function toFindings(collected: PayloadTexts, candidates: Candidate[], profile: CompiledProfile, hasher: KeyedHasher): Finding[] {
+  // Walk order: nodes are numbered as walked, and a member's name comes before its value.
+  candidates.sort(
+    (a, b) =>
+      a.node - b.node || Number(b.inKey) - Number(a.inKey) || a.start - b.start || (a.detector.id < b.detector.id ? -1 : a.detector.id > b.detector.id ? 1 : 0),
+  );
+  const withheld = new Set(candidates.filter((candidate) => candidate.inKey).map((candidate) => candidate.node));
+  const memo = new Map<number, string>();
+  // Payloads repeat values (a customer's email in every row): each distinct value is hashed once.
+  const hashes = new Map<string, string>();
+  const hashOf = (value: string) => {
+    let hash = hashes.get(value);
+    if (hash === undefined) hashes.set(value, (hash = hasher.hash(value)));
+    return hash;
+  };
+  return candidates.map((candidate): Finding => {
+    const path = pathOf(collected, candidate.node, withheld, memo);
+    return {
+      detector: candidate.detector.id,
+      type: candidate.detector.type,
+      path: candidate.inKey ? `${path}~` : path,
+      start: candidate.start,
+      end: candidate.end,
+      confidence: Math.round(candidate.confidence * 1000) / 1000,
+      action: profile.rules.get(candidate.detector.id)!.action,
+      hash: hashOf(normalized(candidate)),
+    };
+  });
 }

@@ -1,8 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { decideVerdict } from '../src/decide-verdict.ts';
-import { DEFAULT_DLP_PROFILE, type NamedDlpProfile } from '../src/profile.ts';
+import { builtInEngine } from './support/engine.ts';
 
-const profile: NamedDlpProfile = { name: 'default', ...DEFAULT_DLP_PROFILE };
+const engine = builtInEngine({
+  profiles: {
+    strict: { detectors: { email: 'block' } },
+    lax: {},
+    small: { types: { pii: 'redact' }, max_payload_chars: 64 },
+    'small-allow': { types: { pii: 'redact' }, max_payload_chars: 64, oversize: 'allow' },
+  },
+});
+const decideVerdict = (payload: unknown, profileName: string) => engine.decide(payload, profileName);
+const profile = 'default';
 const AWS_KEY = 'AKIAZ7Q3JX4LMN2RTUVW';
 const SSN = '123-45-6789';
 const EMAIL = 'jane.doe@example.com';
@@ -42,8 +50,7 @@ describe('decideVerdict', () => {
   });
 
   it('follows the profile: the same value can block under one profile and pass under another', () => {
-    const strict: NamedDlpProfile = { name: 'strict', detectors: { email: 'block' }, redaction: 'tag' };
-    const lax: NamedDlpProfile = { name: 'lax', detectors: {}, redaction: 'tag' };
+    const [strict, lax] = ['strict', 'lax'];
     expect(decideVerdict({ email: EMAIL }, strict)).toMatchObject({ decision: 'block', reason: 'dlp profile "strict": email' });
     expect(decideVerdict({ email: EMAIL, key: AWS_KEY }, lax)).toMatchObject({ decision: 'allow', findings: [] });
   });
@@ -61,5 +68,22 @@ describe('decideVerdict', () => {
     expect(verdict.reason).toMatch(/^dlp profile "default": payload could not be scanned \(GH_ERR_DLP_PAYLOAD_UNSCANNABLE/);
     const fromGetter = decideVerdict(throwing, profile);
     expect(fromGetter).toEqual({ decision: 'block', findings: [], reason: 'dlp profile "default": payload could not be scanned (scanning failed)' });
+  });
+
+  it('blocks a payload over the size limit without scanning it, or allows it with a note when the profile says so', () => {
+    const big = { note: 'x'.repeat(100), email: 'jane.doe@example.com' };
+    const blocked = decideVerdict(big, 'small');
+    expect(blocked).toEqual({ decision: 'block', findings: [], reason: expect.stringContaining('GH_ERR_DLP_PAYLOAD_TOO_LARGE') });
+    expect(blocked.reason).toContain('more than 64 characters');
+    const allowed = decideVerdict(big, 'small-allow');
+    expect(allowed).toMatchObject({ decision: 'allow', findings: [], unscanned: true, reason: expect.stringContaining('not scanned, allowed by oversize: allow') });
+    expect(decideVerdict({ email: 'jane.doe@example.com' }, 'small').decision).toBe('redact');
+  });
+
+  it('blocks an invocation naming a profile the config lacks, listing the known ones', () => {
+    expect(decideVerdict({ city: 'Paris' }, '__proto__')).toMatchObject({
+      decision: 'block',
+      reason: expect.stringMatching(/^dlp profile "__proto__" is not configured; known profiles: .*default.*strict/),
+    });
   });
 });

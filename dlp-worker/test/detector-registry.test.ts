@@ -10,7 +10,7 @@ function detector(overrides: Partial<Detector>): Detector {
     pattern: 'x+',
     confidence: 0.5,
     positives: ['xx'],
-    negatives: [],
+    negatives: [{ text: 'y', reason: 'no x' }],
     ...overrides,
   };
 }
@@ -33,8 +33,13 @@ describe('createDetectorRegistry', () => {
     );
   });
 
-  it('rejects keywords that are not lowercase', () => {
-    expect(() => createDetectorRegistry([detector({ keywords: ['AKIA'] })])).toThrow(/must be non-empty and lowercase/);
+  it('rejects context words that are not lowercase', () => {
+    expect(() => createDetectorRegistry([detector({ context: { words: ['SSN'], confidence: 0.9 } })])).toThrow(/must be non-empty and lowercase/);
+  });
+
+  it('requires examples of built-in detectors, but not of detectors from the config', () => {
+    expect(() => createDetectorRegistry([detector({ negatives: [] })])).toThrow(/needs at least one positive and one negative example/);
+    expect(createDetectorRegistry([detector({ positives: [], negatives: [] })], { requireExamples: false })).toHaveLength(1);
   });
 
   it('rejects ids that are not snake_case', () => {

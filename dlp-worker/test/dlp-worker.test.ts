@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -11,7 +11,7 @@ import {
   type EventOf,
 } from '../../events/src/index.ts';
 import { createDlpWorker, type PayloadCapture } from '../src/dlp-worker.ts';
-import { DlpConfigSchema } from '../src/profile.ts';
+import { DlpConfigSchema } from '../src/dlp-config.ts';
 
 const CARD = '4111 1111 1111 1111';
 const SSN = '123-45-6789';
@@ -21,7 +21,12 @@ const AWS_KEY = 'AKIAZ7Q3JX4LMN2RTUVW';
 
 const clock: Clock = { now: () => Date.parse('2026-03-01T12:00:00Z') };
 const principal = { subject: 'user-42', email: 'caller@corp.example', groups: ['support'] };
-const dlp = DlpConfigSchema.parse({ profiles: { strict: { detectors: { email: 'block' } } } });
+const dlp = DlpConfigSchema.parse({
+  profiles: { strict: { detectors: { email: 'block' } }, 'hr-results': { types: { pii: 'redact', national_id: 'redact' }, redaction: 'hash' } },
+  policies: [{ server: 'hr', direction: 'result', profile: 'hr-results' }],
+  hash_key: { env: 'GATEHOUSE_DLP_HASH_KEY' },
+});
+const HASH_KEY = 'worker-test-key';
 
 interface Harness {
   bus: Bus;
@@ -29,7 +34,7 @@ interface Harness {
   replyTopic: string;
   replies: Event[];
   audits: Event[];
-  request(body: { profile?: string; payload: unknown }): Promise<EventOf<'invocation.requested'>>;
+  request(body: { profile?: string; payload: unknown; server?: string; direction?: 'arguments' | 'result' }): Promise<EventOf<'invocation.requested'>>;
 }
 
 const cleanups: Array<() => Promise<void>> = [];
@@ -49,7 +54,7 @@ async function startHarness(payloadCapture: PayloadCapture): Promise<Harness> {
   await bus.subscribe({ topic: topics.audit, group: 'audit-ingest' }, async (batch) => {
     audits.push(...batch.map((d) => d.event));
   });
-  const worker = createDlpWorker({ bus, topics, dlp, payloadCapture, clock, logger: pino({ level: 'silent' }) });
+  const worker = createDlpWorker({ bus, topics, dlp, hashKey: HASH_KEY, payloadCapture, clock, logger: pino({ level: 'silent' }) });
   await worker.start();
   cleanups.push(async () => {
     await worker.stop();
@@ -61,11 +66,11 @@ async function startHarness(payloadCapture: PayloadCapture): Promise<Harness> {
     replyTopic,
     replies,
     audits,
-    async request({ profile = 'default', payload }) {
+    async request({ profile = 'default', payload, server = 'crm', direction = 'arguments' }) {
       const invocation = createEvent(
         'invocation.requested',
-        { trace_id: randomUUID(), gateway: 'gw-1', principal, portal: 'support', server: 'crm', tool: 'update_customer' },
-        { correlation_id: randomUUID(), direction: 'arguments', reply_to: replyTopic, profile, payload },
+        { trace_id: randomUUID(), gateway: 'gw-1', principal, portal: 'support', server, tool: 'update_customer' },
+        { correlation_id: randomUUID(), direction, reply_to: replyTopic, profile, payload },
         clock,
       );
       // The in-process bus resolves once the worker has answered and both answers were consumed.
@@ -165,6 +170,18 @@ describe('dlp worker over the in-process bus', () => {
     expect(reply.body.findings.map((f) => f.detector)).toEqual(['email']);
   });
 
+  it('picks the profile by policy for the server and direction, and puts keyed hashes on findings', async () => {
+    const harness = await startHarness('redacted');
+    const payload = { employee: { email: EMAIL, ssn: SSN } };
+    const toHr = answersTo(harness, await harness.request({ payload, server: 'hr', direction: 'arguments' })).reply;
+    const fromHr = answersTo(harness, await harness.request({ payload, server: 'hr', direction: 'result' })).reply;
+    expect(toHr.body).toMatchObject({ profile: 'default', decision: 'redact' });
+    expect(fromHr.body).toMatchObject({ profile: 'hr-results', decision: 'redact', reason: 'dlp profile "hr-results": email, us_ssn' });
+    const ssnHash = createHmac('sha256', HASH_KEY).update('123456789').digest('hex');
+    expect(fromHr.body.findings.find((f) => f.detector === 'us_ssn')?.hash).toBe(ssnHash);
+    expect(fromHr.body.payload).toEqual({ employee: { email: expect.stringMatching(/^\[REDACTED:email:[0-9a-f]{12}\]$/), ssn: `[REDACTED:us_ssn:${ssnHash.slice(0, 12)}]` } });
+  });
+
   it('fails closed on a profile the config does not define', async () => {
     const harness = await startHarness('full');
     const invocation = await harness.request({ profile: 'constructor', payload: { city: 'Paris' } });
@@ -172,7 +189,7 @@ describe('dlp worker over the in-process bus', () => {
     expect(reply.body).toMatchObject({
       decision: 'block',
       findings: [],
-      reason: 'dlp profile "constructor" is not configured; known profiles: default, strict',
+      reason: 'dlp profile "constructor" is not configured; known profiles: credentials, default, financial, health, hr-results, national_ids, pii, strict',
     });
     expect(audit.body.decision).toBe('block');
   });
@@ -224,7 +241,7 @@ describe('dlp worker over the in-process bus', () => {
   it('refuses to start twice and stops taking invocations after stop', async () => {
     const bus = createInProcessBus();
     const topics = topicNames(`test-${randomUUID()}.`);
-    const worker = createDlpWorker({ bus, topics, dlp, payloadCapture: 'none', clock, logger: pino({ level: 'silent' }) });
+    const worker = createDlpWorker({ bus, topics, dlp, hashKey: HASH_KEY, payloadCapture: 'none', clock, logger: pino({ level: 'silent' }) });
     cleanups.push(() => bus.close());
     await worker.start();
     await expect(worker.start()).rejects.toMatchObject({ code: 'GH_ERR_DLP_WORKER_ALREADY_STARTED' });
@@ -242,5 +259,13 @@ describe('dlp worker over the in-process bus', () => {
     );
     await bus.publish(topics.invocations, invocation);
     expect(replies).toEqual([]);
+  });
+
+  it('refuses to be created without the hash key its config needs', () => {
+    const bus = createInProcessBus();
+    cleanups.push(() => bus.close());
+    expect(() => createDlpWorker({ bus, topics: topicNames('x.'), dlp, payloadCapture: 'none', clock, logger: pino({ level: 'silent' }) })).toThrow(
+      expect.objectContaining({ code: 'GH_ERR_DLP_HASH_KEY_MISSING' }),
+    );
   });
 });

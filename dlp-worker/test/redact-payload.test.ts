@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_DLP_PROFILE, type DlpProfile } from '../src/profile.ts';
+import type { Finding } from '../../events/src/index.ts';
+import type { RedactionStyle } from '../src/profile.ts';
 import { redactPayload } from '../src/redact-payload.ts';
-import { scanPayload } from '../src/scan-payload.ts';
+import { builtInEngine } from './support/engine.ts';
 
 const CARD = '4111 1111 1111 1111';
 const SSN = '123-45-6789';
@@ -9,8 +10,16 @@ const EMAIL = 'jane.doe@example.com';
 
 const ALL_ACTIONS = ['block', 'redact', 'audit'] as const;
 
-function redact(payload: unknown, profile: DlpProfile = DEFAULT_DLP_PROFILE, actions: readonly ('block' | 'redact' | 'audit')[] = ['redact']) {
-  return redactPayload(payload, scanPayload(payload, profile), { style: profile.redaction, actions });
+const engine = builtInEngine();
+
+function findingsOf(payload: unknown, profileName = 'default'): Finding[] {
+  const result = engine.scan(payload, engine.profile(profileName)!);
+  if ('oversize' in result) throw new Error('unexpected oversize');
+  return result.findings;
+}
+
+function redact(payload: unknown, actions: readonly ('block' | 'redact' | 'audit')[] = ['redact'], style: RedactionStyle = 'tag', profileName = 'default') {
+  return redactPayload(payload, findingsOf(payload, profileName), { style, maskKeep: engine.maskKeep, actions });
 }
 
 /** The payload's skeleton: keys' positions, array lengths and leaf kinds, ignoring key names and string content. */
@@ -50,11 +59,26 @@ describe('redactPayload', () => {
   });
 
   it('masks letters and digits, keeping separators and a card\'s last four digits', () => {
-    const masking: DlpProfile = { ...DEFAULT_DLP_PROFILE, redaction: 'mask' };
-    expect(redact({ card: `card ${CARD}.`, ssn: SSN }, masking)).toEqual({
+    expect(redact({ card: `card ${CARD}.`, ssn: SSN }, ['redact'], 'mask')).toEqual({
       card: 'card **** **** **** 1111.',
-      ssn: '***-**-****',
+      ssn: '***-**-6789',
     });
+  });
+
+  it('masks credentials entirely: no trailing characters are kept where the type does not allow it', () => {
+    const key = 'ghp_R7q2Lm9Xw4Tz8Kp1Vn6Bc3Hd5Jf0Gs2Ya7Ue';
+    expect(redact({ note: `token ${key}` }, ['block'], 'mask')).toEqual({ note: `token ${'*'.repeat(3)}_${'*'.repeat(36)}` });
+  });
+
+  it('replaces a value with a keyed-hash token that is the same for the same value and differs for another', () => {
+    const other = '5555 5555 5555 4444';
+    const redacted = redact({ a: `card ${CARD}`, b: `again ${CARD.replace(/ /g, '-')}`, c: other }, ['redact'], 'hash') as Record<string, string>;
+    const token = /\[REDACTED:payment_card:([0-9a-f]{12})\]/;
+    const [a, b, c] = [redacted['a']!, redacted['b']!, redacted['c']!].map((text) => token.exec(text)?.[1]);
+    expect(a).toMatch(/^[0-9a-f]{12}$/);
+    expect(b).toBe(a);
+    expect(c).not.toBe(a);
+    expect(JSON.stringify(redacted)).not.toContain('4111');
   });
 
   it('redacts keys that hold findings and keeps colliding redacted keys apart', () => {
@@ -72,8 +96,8 @@ describe('redactPayload', () => {
 
   it('replaces only findings whose action is selected', () => {
     const payload = { text: `${EMAIL} ${SSN}` };
-    expect(redact(payload, DEFAULT_DLP_PROFILE, ['redact'])).toEqual({ text: `${EMAIL} [REDACTED:us_ssn]` });
-    expect(redact(payload, DEFAULT_DLP_PROFILE, ALL_ACTIONS)).toEqual({ text: '[REDACTED:email] [REDACTED:us_ssn]' });
+    expect(redact(payload, ['redact'])).toEqual({ text: `${EMAIL} [REDACTED:us_ssn]` });
+    expect(redact(payload, ALL_ACTIONS)).toEqual({ text: '[REDACTED:email] [REDACTED:us_ssn]' });
   });
 
   it('keeps a __proto__ key as a plain member', () => {
@@ -93,6 +117,12 @@ describe('redactPayload', () => {
       { detector: 'payment_card', type: 'financial', path: '$', start: 2, end: 18, confidence: 0.9, action: 'redact' as const },
       { detector: 'phone', type: 'pii', path: '$', start: 8, end: 20, confidence: 0.6, action: 'redact' as const },
     ];
-    expect(redactPayload(text, findings, { style: 'tag', actions: ['redact'] })).toBe('x [REDACTED:payment_card]');
+    expect(redactPayload(text, findings, { style: 'tag', maskKeep: engine.maskKeep, actions: ['redact'] })).toBe('x [REDACTED:payment_card]');
+  });
+
+  it('replaces an encoded value whole, and the result stays a JSON string', () => {
+    const encoded = Buffer.from(`card: ${CARD}`).toString('base64');
+    const url = `https://shop.example/pay?card=${encodeURIComponent(CARD)}&ok=1`;
+    expect(redact({ blob: encoded, url })).toEqual({ blob: '[REDACTED:payment_card]', url: 'https://shop.example/pay?card=[REDACTED:payment_card]&ok=1' });
   });
 });

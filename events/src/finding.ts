@@ -12,5 +12,7 @@ export const FindingSchema = z.object({
   end: z.number().int().nonnegative(),
   confidence: z.number().min(0).max(1),
   action: z.enum(['block', 'redact', 'audit']),
+  /** HMAC-SHA256 of the (normalized) value under the deployment's DLP key, hex: correlates equal values without revealing them. */
+  hash: z.string().regex(/^[0-9a-f]{64}$/).optional(),
 });
 export type Finding = z.infer<typeof FindingSchema>;

@@ -3,6 +3,7 @@ import { auditCommand } from './audit/index.ts';
 import { auditExporterCommand } from './audit-exporter.ts';
 import { auditIngestCommand, dlpWorkerCommand, gatewayCommand } from './roles.ts';
 import { configCommand } from './config.ts';
+import { dlpCommand } from './dlp.ts';
 import { kafkaCommand } from './kafka.ts';
 import { keysCommand } from './keys.ts';
 import { startCommand } from './start.ts';
@@ -18,6 +19,7 @@ export const commands: Command[] = [
   auditIngestCommand,
   auditExporterCommand,
   auditCommand,
+  dlpCommand,
   configCommand,
   toolsCommand,
   keysCommand,

@@ -110,6 +110,17 @@ export const GatehouseConfigSchema = z
         });
       }
     });
+    config.dlp.policies.forEach((policy, index) => {
+      const portal = policy.portal === undefined ? undefined : config.portals.find((candidate) => candidate.name === policy.portal);
+      if (policy.portal !== undefined && !portal) {
+        ctx.addIssue({ code: 'custom', path: ['dlp', 'policies', index, 'portal'], message: `no portal "${policy.portal}"; use one of: ${[...names].join(', ')}` });
+        return;
+      }
+      const servers = (portal ? [portal] : config.portals).flatMap((candidate) => candidate.servers.map((server) => server.name));
+      if (policy.server !== undefined && !servers.includes(policy.server)) {
+        ctx.addIssue({ code: 'custom', path: ['dlp', 'policies', index, 'server'], message: `no server "${policy.server}"${portal ? ` in portal "${portal.name}"` : ''}; use one of: ${[...new Set(servers)].join(', ')}` });
+      }
+    });
   });
 
 export type GatehouseConfig = z.infer<typeof GatehouseConfigSchema>;

@@ -25,6 +25,8 @@ export interface RuntimeSettings {
   store: StoreSettings;
   /** The audit trail's retention, checkpoint signing and dead-letter settings, resolved. */
   auditTrail: AuditTrailSettings;
+  /** The key of the DLP's keyed hashes (`dlp.hash_key`), resolved; undefined: a per-process random key. */
+  dlpHashKey: string | undefined;
   /** The OIDC shared secret (HS* algorithms only), resolved from the environment. */
   oidcSharedSecret: string | undefined;
   /** The API-key file, resolved. */
@@ -93,6 +95,7 @@ export function resolveRuntimeSettings(
 
   const port = overrides.port ?? parsePort(env['PORT'], problems) ?? config.gateway.port;
   const auditTrail = resolveAuditTrailSettings(config.audit, store, cwd, fromEnv);
+  const dlpHashKey = config.dlp.hash_key ? fromEnv(config.dlp.hash_key, ['dlp', 'hash_key', 'env']) : undefined;
   const sharedSecretRef = config.identity.oidc?.shared_secret;
   const oidcSharedSecret = sharedSecretRef ? fromEnv(sharedSecretRef, ['identity', 'oidc', 'shared_secret', 'env']) : undefined;
   if (problems.length > 0) throw new ConfigError(`${source} cannot be used in this environment:\n${problems.join('\n')}`);
@@ -106,6 +109,7 @@ export function resolveRuntimeSettings(
     kafkaBrokers: brokersFromEnv?.length ? brokersFromEnv : config.bus.kafka.brokers,
     store,
     auditTrail,
+    dlpHashKey,
     oidcSharedSecret,
     apiKeysFile: path.resolve(cwd, config.identity.api_keys.file),
     toolPinsFile: config.gateway.tool_pinning.mode === 'off' ? undefined : path.resolve(cwd, config.gateway.tool_pinning.file),

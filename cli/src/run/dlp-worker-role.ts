@@ -12,6 +12,7 @@ export async function startDlpWorker(input: { bus: Bus; topics: Topics; settings
     payloadCapture: input.settings.config.audit.payload_capture,
     clock: input.clock,
     logger: input.logger,
+    ...(input.settings.dlpHashKey === undefined ? {} : { hashKey: input.settings.dlpHashKey }),
   });
   await worker.start();
   return worker;

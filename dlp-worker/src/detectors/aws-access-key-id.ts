@@ -1,15 +1,14 @@
 import type { Detector } from '../detector.ts';
-
-/** The key id AWS documentation uses in every example; finding it is never a leak. */
-const DOCUMENTATION_PLACEHOLDER = 'AKIAIOSFODNN7EXAMPLE';
+import { isPlaceholder } from '../validators/false-positive-shapes.ts';
+import { delimited } from './pattern-parts.ts';
 
 export const awsAccessKeyId: Detector = {
   id: 'aws_access_key_id',
   type: 'credential',
   description: 'An AWS access key id: AKIA (long-term) or ASIA (temporary) followed by 16 base32 characters.',
-  pattern: '(?:^|[^A-Za-z0-9])(?P<value>(?:AKIA|ASIA)[A-Z2-7]{16})(?:$|[^A-Za-z0-9])',
-  keywords: ['akia', 'asia'],
-  validate: (match) => match !== DOCUMENTATION_PLACEHOLDER,
+  pattern: delimited('(?:AKIA|ASIA)[A-Z2-7]{16}'),
+  // AKIAIOSFODNN7EXAMPLE is the key id of every AWS documentation example.
+  validate: (value) => !isPlaceholder(value),
   confidence: 0.95,
   positives: [
     'aws_access_key_id = AKIAZ7Q3JX4LMN2RTUVW',
@@ -23,6 +22,6 @@ export const awsAccessKeyId: Detector = {
     { text: 'akiaz7q3jx4lmn2rtuvw', reason: 'key ids are upper case' },
     { text: 'AKIAZ7Q3JX4LMN2RTUV1', reason: '1 is not a base32 character' },
     { text: 'AIDAZ7Q3JX4LMN2RTUVW', reason: 'AIDA is an IAM user id, not an access key' },
-    { text: 'shipping to Asia next week', reason: 'the keyword alone is not a key' },
+    { text: 'shipping to Asia next week', reason: 'the prefix alone is not a key' },
   ],
 };

@@ -1,6 +1,8 @@
 import type { Detector } from '../detector.ts';
+import { VALUE_NORMALIZERS } from '../value-normalizers.ts';
 import { cardBrandOf } from '../validators/card-brand.ts';
 import { passesLuhn } from '../validators/luhn.ts';
+import { standaloneNumber } from './pattern-parts.ts';
 
 /**
  * Separated numbers are matched only in the groupings cards are printed in (4-4-4-4, and 4-6-5 or
@@ -12,19 +14,15 @@ export const paymentCard: Detector = {
   type: 'financial',
   description:
     'A payment card number (PAN): 13 to 19 digits, contiguous or grouped with spaces or dashes, with a known network prefix and length and a valid Luhn checksum.',
-  pattern:
-    '(?:^|[^0-9])' +
-    '(?P<value>' +
-    '[2-6][0-9]{12,18}' +
-    '|[2-6][0-9]{3}[ -][0-9]{4}[ -][0-9]{4}[ -][0-9]{4}' +
-    '|3[0-9]{3}[ -][0-9]{6}[ -][0-9]{4,5}' +
-    ')' +
-    '(?:$|[^0-9])',
+  pattern: standaloneNumber('[2-6][0-9]{12,18}|[2-6][0-9]{3}[ -][0-9]{4}[ -][0-9]{4}[ -][0-9]{4}|3[0-9]{3}[ -][0-9]{6}[ -][0-9]{4,5}'),
   validate(match) {
-    const digits = match.replace(/[ -]/g, '');
+    const digits = VALUE_NORMALIZERS.digits(match);
     return cardBrandOf(digits) !== undefined && passesLuhn(digits);
   },
   confidence: 0.9,
+  context: { words: ['card', 'card number', 'visa', 'mastercard', 'amex', 'credit', 'debit', 'pan', 'cc'], confidence: 0.98 },
+  normalize: VALUE_NORMALIZERS.digits,
+  maskKeep: 4,
   positives: [
     'card 4111111111111111 exp 12/29',
     '5555 5555 5555 4444',
@@ -44,5 +42,7 @@ export const paymentCard: Detector = {
     { text: '4111 1111 1111', reason: 'only 12 digits' },
     { text: 'ts 1718035200000', reason: 'millisecond timestamp: no network prefix starts with 1' },
     { text: '4111 11111111 1111', reason: 'not a grouping cards are printed in' },
+    { text: 'IBAN ES08 4111 1111 1111 1111 4688', reason: 'four groups inside a longer grouped number' },
+    { text: 'xoxb-705383422542-4189209319802-OgF2QqtOs', reason: 'a digit run inside a dash-joined token' },
   ],
 };

@@ -12,7 +12,6 @@ export const pemPrivateKey: Detector = {
   pattern:
     '-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----' +
     '(?:[\\s\\S]*?-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|[\\s\\S]*)',
-  keywords: ['private key'],
   confidence: 0.99,
   positives: [
     '-----BEGIN RSA PRIVATE KEY-----\nMIIBOgIBAAJBAKfakefakefakefakeFAKE0123456789abcdef\n-----END RSA PRIVATE KEY-----',

@@ -1,8 +1,9 @@
 import type { Detector } from '../detector.ts';
+import { VALUE_NORMALIZERS } from '../value-normalizers.ts';
 
 /**
  * Needs a + prefix or NANP-style separators: bare digit runs are far more often ids, amounts or
- * timestamps than phone numbers.
+ * timestamps than phone numbers. National formats of other countries are `phone_national`.
  */
 export const phone: Detector = {
   id: 'phone',
@@ -17,6 +18,9 @@ export const phone: Detector = {
     ')' +
     '(?:$|[^0-9A-Za-z_])',
   confidence: 0.6,
+  context: { words: ['phone', 'tel', 'telephone', 'mobile', 'cell', 'call', 'fax', 'sms', 'whatsapp', 'contact', 'ph'], confidence: 0.9 },
+  normalize: VALUE_NORMALIZERS.digits,
+  maskKeep: 2,
   positives: [
     'call +1 415 555 2671 after nine',
     'office: (415) 555-2671',

@@ -1,0 +1,138 @@
+import type { Detector } from './detector.ts';
+import { decodeBase64Text, decodePercentText, type DecodedText } from './decode-text.ts';
+import { ROOT_PATH, indexPath, jsonKindOf, memberPath, unscannable } from './json-path.ts';
+
+/**
+ * The texts of a payload to scan, and where each sits. Kept in flat arrays: a 1 MB payload of
+ * rows has tens of thousands of strings, and an object per string costs more than the scan.
+ */
+export interface PayloadTexts {
+  /** Each string leaf, number leaf (decimal text) and decoded string once, and each distinct member name once. */
+  texts: string[];
+  /** Per text: the node of a value (or decoded value), or -1 - n for the n-th distinct member name. */
+  owner: number[];
+  /** Per distinct member name: the nodes of the members it names (rows repeat their names). */
+  keyMembers: number[][];
+  /** For a decoded text: the index of the text it was decoded from, and how. */
+  decoded: Map<number, { source: number; decoding: DecodedText }>;
+  /** String values under members whose name a detector's `keyed` rule matches. */
+  keyed: Array<{ text: number; detectors: readonly Detector[] }>;
+  /** Per node: parent node (-1 for the root), member name or item index, position among siblings. */
+  nodeParent: number[];
+  nodeKey: Array<string | number>;
+  nodePosition: number[];
+  /** Characters in all strings, names and numbers (decoded text excluded, names counted each time). */
+  size: number;
+}
+
+export interface CollectOptions {
+  /** Stop collecting past this many characters: the payload is oversize. */
+  maxChars: number;
+  decodeEncoded: boolean;
+  /** The detectors whose `keyed` rule matches a member name (empty for most names). */
+  keyedFor: (key: string) => readonly Detector[];
+}
+
+const NONE: readonly Detector[] = [];
+
+/** What a payload holds to be scanned, or how big it was found to be when past the limit. */
+export function collectPayloadTexts(payload: unknown, options: CollectOptions): PayloadTexts | { oversize: number } {
+  const c: PayloadTexts = {
+    texts: [],
+    owner: [],
+    keyMembers: [],
+    decoded: new Map(),
+    keyed: [],
+    nodeParent: [-1],
+    nodeKey: [ROOT_PATH],
+    nodePosition: [0],
+    size: 0,
+  };
+  const keyIndex = new Map<string, number>();
+  const ancestors = new Set<object>();
+
+  const addValue = (text: string, node: number, keyed: readonly Detector[]) => {
+    const index = c.texts.push(text) - 1;
+    c.owner.push(node);
+    c.size += text.length;
+    if (keyed.length > 0) c.keyed.push({ text: index, detectors: keyed });
+    if (!options.decodeEncoded || text.length < 16) return;
+    const decoding = decodeBase64Text(text) ?? decodePercentText(text);
+    if (decoding === undefined) return;
+    c.decoded.set(c.texts.push(decoding.text) - 1, { source: index, decoding });
+    c.owner.push(node);
+  };
+
+  const addKey = (key: string, member: number) => {
+    c.size += key.length;
+    let group = keyIndex.get(key);
+    if (group === undefined) {
+      group = c.keyMembers.push([]) - 1;
+      keyIndex.set(key, group);
+      c.texts.push(key);
+      c.owner.push(-1 - group);
+    }
+    c.keyMembers[group]!.push(member);
+  };
+
+  const addNode = (parent: number, key: string | number, position: number): number => {
+    c.nodeParent.push(parent);
+    c.nodeKey.push(key);
+    return c.nodePosition.push(position) - 1;
+  };
+
+  const walk = (value: unknown, node: number, keyed: readonly Detector[], depth: number): void => {
+    if (c.size > options.maxChars) return;
+    const kind = jsonKindOf(value, depth);
+    if (kind === 'string') return addValue(value as string, node, keyed);
+    if (kind === 'number') return addValue(String(value), node, keyed);
+    if (kind === 'skip') return;
+    const container = value as object;
+    if (ancestors.has(container)) throw unscannable('it contains a cycle');
+    ancestors.add(container);
+    if (kind === 'array') {
+      const items = container as unknown[];
+      for (let i = 0; i < items.length; i++) walk(items[i], addNode(node, i, i), keyed, depth + 1);
+    } else {
+      const keys = Object.keys(container);
+      for (let position = 0; position < keys.length; position++) {
+        const key = keys[position]!;
+        const member = addNode(node, key, position);
+        addKey(key, member);
+        walk((container as Record<string, unknown>)[key], member, options.keyedFor(key), depth + 1);
+      }
+    }
+    ancestors.delete(container);
+  };
+
+  walk(payload, 0, NONE, 0);
+  return c.size > options.maxChars ? { oversize: c.size } : c;
+}
+
+/** The name of the nearest member enclosing a node (an array's items take their array's name). */
+export function contextKeyOf(c: PayloadTexts, node: number): string | undefined {
+  for (let at = node; at > 0; at = c.nodeParent[at]!) {
+    const key = c.nodeKey[at]!;
+    if (typeof key === 'string') return key;
+  }
+  return undefined;
+}
+
+/**
+ * The JSON path of a node. Members whose names hold a finding (`withheld`) are named by
+ * position so the path never repeats a sensitive name.
+ */
+export function pathOf(c: PayloadTexts, node: number, withheld: ReadonlySet<number>, memo: Map<number, string>): string {
+  const known = memo.get(node);
+  if (known !== undefined) return known;
+  const parent = c.nodeParent[node]!;
+  const key = c.nodeKey[node]!;
+  let path: string;
+  if (parent < 0) path = ROOT_PATH;
+  else {
+    const parentPath = pathOf(c, parent, withheld, memo);
+    path = typeof key === 'number' ? indexPath(parentPath, key) : memberPath(parentPath, key, c.nodePosition[node]!, withheld.has(node));
+  }
+  memo.set(node, path);
+  return path;
+}

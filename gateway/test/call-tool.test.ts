@@ -17,6 +17,7 @@ import type { CatalogEntry } from '../src/tool-catalog.ts';
 import { UpstreamError, type UpstreamConnection } from '../src/upstream/index.ts';
 import { createVerdictClient, type Verdict, type VerdictClient } from '../src/verdict-client.ts';
 import { captureLogger } from './support/capture-logger.ts';
+import { noPromptsOrResources } from './support/no-prompts-or-resources.ts';
 
 type Invocation = EventOf<'invocation.requested'>;
 /** What the fake DLP worker answers for one invocation; `undefined` means it never answers. */
@@ -32,6 +33,7 @@ function fakeUpstream(answer: (args: Record<string, unknown>) => CallToolResult)
   const calls: Array<{ name: string; args: Record<string, unknown>; timeoutMs: number | undefined }> = [];
   const connection: UpstreamConnection = {
     name: 'crm',
+    ...noPromptsOrResources,
     async listTools() {
       return [];
     },

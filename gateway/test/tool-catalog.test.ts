@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createToolCatalog, type CatalogServer, type ToolCatalog, type ToolCatalogOptions } from '../src/tool-catalog.ts';
 import type { UpstreamConnection, UpstreamTool } from '../src/upstream/index.ts';
 import { captureLogger } from './support/capture-logger.ts';
+import { noPromptsOrResources } from './support/no-prompts-or-resources.ts';
 
 function tool(name: string, description = `${name} tool`): UpstreamTool {
   return { name, description, inputSchema: { type: 'object', properties: { q: { type: 'string' } } } };
@@ -19,6 +20,7 @@ function fakeUpstream(name: string, initialTools: UpstreamTool[]) {
   };
   const connection: UpstreamConnection = {
     name,
+    ...noPromptsOrResources,
     async listTools() {
       state.listCalls++;
       if (state.closed) throw new Error(`${name} is closed`);

@@ -3,7 +3,8 @@ import type { Logger } from 'pino';
 import { createUpstreamClient } from './create-upstream-client.ts';
 import { toUpstreamError } from './to-upstream-error.ts';
 import { ToolChangeListeners } from './tool-change-listeners.ts';
-import type { UpstreamCallOptions, UpstreamCallResult, UpstreamConnection, UpstreamTool } from './upstream-connection.ts';
+import type { UpstreamConnection } from './upstream-connection.ts';
+import { upstreamOperations, type RunUpstreamRequest } from './upstream-operations.ts';
 import { UpstreamError } from './upstream-error.ts';
 
 export interface HttpUpstreamOptions {
@@ -89,16 +90,14 @@ export async function connectHttpUpstream(options: HttpUpstreamOptions): Promise
     }
   }
 
+  const request: RunUpstreamRequest = (method, options, run) => {
+    const call = options.call ?? {};
+    return withSession(method, options.retrySafe ? () => true : neverReachedServer, call.signal, (client) => run(client, call.timeoutMs ?? callTimeoutMs, call.signal));
+  };
+
   return {
     name,
-    listTools(): Promise<UpstreamTool[]> {
-      return withSession('tools/list', () => true, undefined, async (client) => (await client.listTools(undefined, { timeout: callTimeoutMs })).tools);
-    },
-    callTool(tool: string, args: Record<string, unknown>, call: UpstreamCallOptions = {}): Promise<UpstreamCallResult> {
-      return withSession(`tools/call ${tool}`, neverReachedServer, call.signal, (client) =>
-        client.callTool({ name: tool, arguments: args }, { signal: call.signal, timeout: call.timeoutMs ?? callTimeoutMs }),
-      );
-    },
+    ...upstreamOperations(request),
     onToolsChanged(listener: () => void): void {
       listeners.add(listener);
     },

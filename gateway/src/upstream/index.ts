@@ -1,5 +1,15 @@
 export { connectUpstream, type UpstreamSpec } from './connect-upstream.ts';
 export { connectHttpUpstream, type HttpUpstreamOptions } from './http-upstream.ts';
 export { connectStdioUpstream, type StdioRestartPolicy, type StdioUpstreamOptions } from './stdio-upstream.ts';
-export type { UpstreamCallOptions, UpstreamCallResult, UpstreamConnection, UpstreamTool } from './upstream-connection.ts';
+export type {
+  UpstreamCallOptions,
+  UpstreamCallResult,
+  UpstreamConnection,
+  UpstreamPrompt,
+  UpstreamPromptResult,
+  UpstreamResource,
+  UpstreamResourceContents,
+  UpstreamResourceTemplate,
+  UpstreamTool,
+} from './upstream-connection.ts';
 export { UPSTREAM_ERROR_CODES, UpstreamError, type UpstreamErrorCode } from './upstream-error.ts';

@@ -5,7 +5,8 @@ import { createUpstreamClient } from './create-upstream-client.ts';
 import { ProcessGroupStdioTransport } from './process-group-stdio-transport.ts';
 import { toUpstreamError } from './to-upstream-error.ts';
 import { ToolChangeListeners } from './tool-change-listeners.ts';
-import type { UpstreamCallOptions, UpstreamCallResult, UpstreamConnection, UpstreamTool } from './upstream-connection.ts';
+import type { UpstreamCallOptions, UpstreamConnection } from './upstream-connection.ts';
+import { upstreamOperations, type RunUpstreamRequest } from './upstream-operations.ts';
 import { UpstreamError } from './upstream-error.ts';
 import { waitBounded } from './wait-bounded.ts';
 
@@ -149,27 +150,21 @@ export async function connectStdioUpstream(options: StdioUpstreamOptions): Promi
 
   current = await startSession();
 
+  const request: RunUpstreamRequest = async (method, options, run) => {
+    const started = Date.now();
+    const call = options.call ?? {};
+    try {
+      const session = await liveSession(started, call);
+      const timeout = call.timeoutMs === undefined ? callTimeoutMs : Math.max(1, call.timeoutMs - (Date.now() - started));
+      return await run(session.client, timeout, call.signal);
+    } catch (error) {
+      throw toUpstreamError(error, name, method, call.signal);
+    }
+  };
+
   return {
     name,
-    async listTools(): Promise<UpstreamTool[]> {
-      try {
-        const session = await liveSession(Date.now(), {});
-        const { tools } = await session.client.listTools(undefined, { timeout: callTimeoutMs });
-        return tools;
-      } catch (error) {
-        throw toUpstreamError(error, name, 'tools/list');
-      }
-    },
-    async callTool(tool: string, args: Record<string, unknown>, call: UpstreamCallOptions = {}): Promise<UpstreamCallResult> {
-      const started = Date.now();
-      try {
-        const session = await liveSession(started, call);
-        const timeout = call.timeoutMs === undefined ? callTimeoutMs : Math.max(1, call.timeoutMs - (Date.now() - started));
-        return await session.client.callTool({ name: tool, arguments: args }, { signal: call.signal, timeout });
-      } catch (error) {
-        throw toUpstreamError(error, name, `tools/call ${tool}`, call.signal);
-      }
-    },
+    ...upstreamOperations(request),
     onToolsChanged(listener: () => void): void {
       listeners.add(listener);
     },

@@ -1,10 +1,16 @@
-import type { CallToolResult, Tool } from '@modelcontextprotocol/client';
+import type { CallToolResult, GetPromptResult, ListResourceTemplatesResult, Prompt, ReadResourceResult, Resource, Tool } from '@modelcontextprotocol/client';
 
 /** A tool as the upstream server lists it (the MCP `Tool` shape, passed through unchanged). */
 export type UpstreamTool = Tool;
 
 /** A tool result as the upstream server returns it (the MCP `CallToolResult` shape). */
 export type UpstreamCallResult = CallToolResult;
+
+export type UpstreamPrompt = Prompt;
+export type UpstreamPromptResult = GetPromptResult;
+export type UpstreamResource = Resource;
+export type UpstreamResourceTemplate = ListResourceTemplatesResult['resourceTemplates'][number];
+export type UpstreamResourceContents = ReadResourceResult;
 
 export interface UpstreamCallOptions {
   /** Aborts the call; the upstream is sent a cancellation. */
@@ -23,7 +29,14 @@ export interface UpstreamConnection {
   /** Every tool the upstream offers, all pages. */
   listTools(): Promise<UpstreamTool[]>;
   callTool(name: string, args: Record<string, unknown>, options?: UpstreamCallOptions): Promise<UpstreamCallResult>;
-  /** Called when the upstream says its tools changed, and after the upstream was restarted or re-initialized. */
+  /** Every prompt, all pages; none when the upstream has no prompts capability. */
+  listPrompts(): Promise<UpstreamPrompt[]>;
+  getPrompt(name: string, args: Record<string, string>, options?: UpstreamCallOptions): Promise<UpstreamPromptResult>;
+  /** Every resource and resource template, all pages; none when the upstream has no resources capability. */
+  listResources(): Promise<UpstreamResource[]>;
+  listResourceTemplates(): Promise<UpstreamResourceTemplate[]>;
+  readResource(uri: string, options?: UpstreamCallOptions): Promise<UpstreamResourceContents>;
+  /** Called when the upstream says its tools, prompts or resources changed, and after it was restarted or re-initialized. */
   onToolsChanged(listener: () => void): void;
   /** Closes the session and releases the process or connection; later calls reject. */
   close(): Promise<void>;

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Tool } from '@modelcontextprotocol/server';
-import type { UpstreamConnection } from './upstream/index.ts';
+import type { UpstreamConnection, UpstreamPrompt, UpstreamResource, UpstreamResourceTemplate } from './upstream/index.ts';
 
 /** How one upstream server is reached; connecting is retried in the background until it succeeds. */
 export interface CatalogServer {
@@ -15,6 +15,14 @@ export interface CatalogEntry {
   upstreamName: string;
   upstream: UpstreamConnection;
   definition: Tool;
+}
+
+/** What a server offers besides tools. */
+export interface ServerExtras {
+  upstream: UpstreamConnection;
+  prompts: UpstreamPrompt[];
+  resources: UpstreamResource[];
+  resourceTemplates: UpstreamResourceTemplate[];
 }
 
 export interface ToolCatalogOptions {
@@ -33,6 +41,7 @@ export function createToolCatalog(options: ToolCatalogOptions) {
   const retryDelayMs = options.retryDelayMs ?? 5_000;
   const connections = new Map<string, UpstreamConnection>();
   const toolsByServer = new Map<string, CatalogEntry[]>();
+  const extrasByServer = new Map<string, ServerExtras>();
   const listeners = new Set<() => void>();
   const timers = new Set<NodeJS.Timeout>();
   const refreshGenerations = new Map<string, number>();
@@ -45,19 +54,41 @@ export function createToolCatalog(options: ToolCatalogOptions) {
     refreshGenerations.set(server, generation);
     // Refreshes can overlap; an older answer arriving after a newer one is stale and must not win.
     const superseded = () => closed || refreshGenerations.get(server) !== generation;
+    const extras = listExtras(server, upstream);
     try {
       const tools = await upstream.listTools();
+      const listed = await extras;
       if (superseded()) return;
       toolsByServer.set(
         server,
         tools.map((definition) => ({ server, upstreamName: definition.name, upstream, definition })),
       );
+      extrasByServer.set(server, listed);
     } catch (error) {
       if (superseded()) return;
       toolsByServer.delete(server);
+      extrasByServer.delete(server);
       logger.warn({ portal, server, err: error }, 'could not list the tools of an upstream server; its tools are hidden until it answers');
     }
     for (const listener of listeners) listener();
+  }
+
+  /** Prompts and resources are optional for an upstream: one that fails to list them offers none. */
+  async function listExtras(server: string, upstream: UpstreamConnection): Promise<ServerExtras> {
+    const quietly = async <T>(what: string, list: () => Promise<T[]>): Promise<T[]> => {
+      try {
+        return await list();
+      } catch (error) {
+        logger.warn({ portal, server, err: error }, `could not list the ${what} of an upstream server; it offers none until it answers`);
+        return [];
+      }
+    };
+    const [prompts, resources, resourceTemplates] = await Promise.all([
+      quietly('prompts', () => upstream.listPrompts()),
+      quietly('resources', () => upstream.listResources()),
+      quietly('resource templates', () => upstream.listResourceTemplates()),
+    ]);
+    return { upstream, prompts, resources, resourceTemplates };
   }
 
   async function connectServer(server: CatalogServer): Promise<void> {
@@ -90,6 +121,11 @@ export function createToolCatalog(options: ToolCatalogOptions) {
 
     entries(): CatalogEntry[] {
       return [...toolsByServer.values()].flat();
+    },
+
+    /** Each connected server's prompts, resources and resource templates. */
+    extras(): Map<string, ServerExtras> {
+      return extrasByServer;
     },
 
     onChange(listener: () => void): void {

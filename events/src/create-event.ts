@@ -6,6 +6,8 @@ import type { Clock } from './clock.ts';
 /** The envelope fields a producer chooses; id, version and time are filled in here. */
 export interface EventContext {
   trace_id: string;
+  /** See envelope.ts: the span a consumer continues the trace from. */
+  span_id?: string;
   gateway: string;
   principal: Principal;
   portal?: string;
@@ -25,6 +27,7 @@ export function createEvent<T extends EventType>(
     type,
     time: new Date(clock.now()).toISOString(),
     trace_id: context.trace_id,
+    ...(context.span_id ? { span_id: context.span_id } : {}),
     gateway: context.gateway,
     principal: context.principal,
     portal: context.portal ?? '',
@@ -38,6 +41,7 @@ export function createEvent<T extends EventType>(
 export function contextOf(event: EventContext): EventContext {
   return {
     trace_id: event.trace_id,
+    ...(event.span_id ? { span_id: event.span_id } : {}),
     gateway: event.gateway,
     principal: event.principal,
     portal: event.portal ?? '',

@@ -19,6 +19,11 @@ export const envelopeFields = {
   version: z.literal(1),
   time: z.iso.datetime({ offset: true }),
   trace_id: z.string().min(1),
+  /**
+   * The OpenTelemetry span that published the event (16 hex digits), so a consumer's span joins
+   * the same trace as a child. Present only while tracing samples the call.
+   */
+  span_id: z.string().regex(/^[0-9a-f]{16}$/).optional(),
   gateway: z.string(),
   principal: PrincipalSchema,
   portal: z.string().default(''),

@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import type { CallToolResult } from '@modelcontextprotocol/server';
 import {
@@ -11,6 +12,7 @@ import {
   type Principal,
   type Topics,
 } from '../../events/src/index.ts';
+import { recordedSpanId, remoteParent, tracingOff, validTraceId, type Metrics, type Tracing } from '../../events/src/observability/index.ts';
 import type { CatalogEntry } from './tool-catalog.ts';
 import { UPSTREAM_ERROR_CODES, UpstreamError } from './upstream/index.ts';
 import { VerdictTimeoutError, type Verdict, type VerdictClient } from './verdict-client.ts';
@@ -23,6 +25,8 @@ export interface ToolCallPipelineOptions {
   clock: Clock;
   logger: Logger;
   upstreamTimeoutMs: number;
+  metrics?: Metrics;
+  tracing?: Tracing;
 }
 
 export interface ToolCallRequest {
@@ -32,6 +36,8 @@ export interface ToolCallRequest {
   entry: CatalogEntry;
   arguments: Record<string, unknown>;
   traceId?: string;
+  /** The caller's span (from `traceparent`), which the call's span continues. */
+  parentSpanId?: string;
 }
 
 /** Ends a call early with a tool error the client shows to its user; the reason names a policy, never a value. */
@@ -53,14 +59,27 @@ const DIRECTION_WORDS: Record<Direction, string> = { arguments: 'the tool argume
  * redacted result, audit the outcome. Any missing verdict refuses the call (fail closed).
  */
 export function createToolCallPipeline(options: ToolCallPipelineOptions) {
-  const { bus, topics, verdicts, instanceId, clock, logger, upstreamTimeoutMs } = options;
+  const { bus, topics, verdicts, instanceId, clock, logger, upstreamTimeoutMs, metrics } = options;
+  const { tracer } = options.tracing ?? tracingOff();
+  const childOf = (span: Span, name: string) => tracer.startSpan(name, { kind: SpanKind.CLIENT }, trace.setSpan(ROOT_CONTEXT, span));
 
-  async function check(context: EventContext, correlationId: string, direction: Direction, profile: string, payload: unknown): Promise<Verdict> {
+  async function check(context: EventContext, callSpan: Span, correlationId: string, direction: Direction, profile: string, payload: unknown): Promise<Verdict> {
+    const span = childOf(callSpan, `dlp verdict ${direction}`);
+    const spanId = recordedSpanId(span);
+    const started = clock.now();
+    const observe = (decision: string) => {
+      metrics?.verdicts.inc({ direction, decision });
+      metrics?.verdictSeconds.observe({ direction, decision }, (clock.now() - started) / 1000);
+      span.setAttribute('gatehouse.decision', decision);
+      span.end();
+    };
     let verdict: Verdict;
     try {
-      verdict = await verdicts.requestVerdict(context, { correlationId: `${correlationId}:${direction}`, direction, profile, payload });
+      verdict = await verdicts.requestVerdict(spanId ? { ...context, span_id: spanId } : context, { correlationId: `${correlationId}:${direction}`, direction, profile, payload });
+      observe(verdict.decision);
     } catch (error) {
       const timedOut = error instanceof VerdictTimeoutError;
+      observe(timedOut ? 'timeout' : 'unavailable');
       if (!timedOut) logger.error({ err: error, trace_id: context.trace_id }, 'verdict request failed');
       const reason = timedOut ? 'verdict_timeout' : 'verdict_unavailable';
       const why = timedOut ? (error as Error).message : 'the DLP service could not be reached';
@@ -76,19 +95,32 @@ export function createToolCallPipeline(options: ToolCallPipelineOptions) {
     const { principal, portal, profile, entry } = request;
     const started = clock.now();
     const callId = randomUUID();
+    const callSpan = tracer.startSpan(
+      `tools/call ${entry.upstreamName}`,
+      { kind: SpanKind.SERVER, attributes: { 'mcp.method.name': 'tools/call', 'gen_ai.tool.name': entry.upstreamName, 'gatehouse.portal': portal, 'gatehouse.server': entry.server } },
+      remoteParent(request.traceId, request.parentSpanId),
+    );
+    const callSpanId = recordedSpanId(callSpan);
     const context: EventContext = {
-      trace_id: request.traceId ?? randomBytes(16).toString('hex'),
+      // Recorded or continuing a caller's trace, the span's trace id; otherwise the caller's, or a new one.
+      trace_id: validTraceId(callSpan) ?? request.traceId ?? randomBytes(16).toString('hex'),
+      ...(callSpanId ? { span_id: callSpanId } : {}),
       gateway: instanceId,
       principal,
       portal,
       server: entry.server,
       tool: entry.upstreamName,
     };
-    const complete = (outcome: Outcome, reason: string) =>
-      bus.publish(
+    const complete = (outcome: Outcome, reason: string) => {
+      metrics?.toolCalls.inc({ portal, server: entry.server, tool: entry.upstreamName, outcome });
+      metrics?.toolCallSeconds.observe({ portal, outcome }, (clock.now() - started) / 1000);
+      callSpan.setAttribute('gatehouse.outcome', outcome);
+      if (outcome === 'refused' || outcome === 'upstream_error') callSpan.setStatus({ code: SpanStatusCode.ERROR, message: reason });
+      return bus.publish(
         topics.audit,
         createEvent('tool.call.completed', context, { correlation_id: callId, outcome, reason, latency_ms: clock.now() - started }, clock),
       );
+    };
 
     // The arguments are checked while the call's record is written; nothing is forwarded before
     // both are done, so the audit trail never misses a call that ran.
@@ -103,10 +135,11 @@ export function createToolCallPipeline(options: ToolCallPipelineOptions) {
       });
 
     try {
-      const [argumentsVerdict] = await Promise.all([check(context, callId, 'arguments', profile, request.arguments), recorded]);
+      const [argumentsVerdict] = await Promise.all([check(context, callSpan, callId, 'arguments', profile, request.arguments), recorded]);
       const forwarded = argumentsVerdict.decision === 'redact' ? asArguments(argumentsVerdict.payload) : request.arguments;
 
       let result: CallToolResult;
+      const upstreamSpan = childOf(callSpan, `upstream tools/call ${entry.upstreamName}`);
       try {
         result = await entry.upstream.callTool(entry.upstreamName, forwarded, { timeoutMs: upstreamTimeoutMs });
       } catch (error) {
@@ -114,10 +147,13 @@ export function createToolCallPipeline(options: ToolCallPipelineOptions) {
         // Not the error itself: its cause and upstreamMessage carry the upstream's own text, which may echo the arguments.
         const detail = error instanceof UpstreamError ? error.message : error instanceof Error ? error.name : typeof error;
         logger.warn({ trace_id: context.trace_id, server: entry.server, code, detail }, 'upstream tool call failed');
+        upstreamSpan.setStatus({ code: SpanStatusCode.ERROR, message: code });
         throw new CallStopped('upstream_error', code, `The upstream server "${entry.server}" could not run "${entry.upstreamName}" (${code}: ${UPSTREAM_ERROR_CODES[code]}).`);
+      } finally {
+        upstreamSpan.end();
       }
 
-      const resultVerdict = await check(context, callId, 'result', profile, result);
+      const resultVerdict = await check(context, callSpan, callId, 'result', profile, result);
       const returned = resultVerdict.decision === 'redact' ? asToolResult(resultVerdict.payload) : result;
       const redacted = argumentsVerdict.decision === 'redact' || resultVerdict.decision === 'redact';
       await complete(redacted ? 'redacted' : 'allowed', redacted ? `dlp:${profile}` : '');
@@ -128,6 +164,8 @@ export function createToolCallPipeline(options: ToolCallPipelineOptions) {
         logger.error({ err: auditError, trace_id: context.trace_id }, 'could not audit the outcome of a refused call'),
       );
       return { isError: true, content: [{ type: 'text', text: error.message }] };
+    } finally {
+      callSpan.end();
     }
   };
 }

@@ -1,6 +1,7 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { ANONYMOUS, createEvent, type Bus, type Clock, type Topics } from '../../events/src/index.ts';
+import { registerHealthRoutes, type Metrics, type ReadinessCheck, type Tracing } from '../../events/src/observability/index.ts';
 import { createToolCallPipeline } from './call-tool.ts';
 import type { DenialAudit } from './denial-audit.ts';
 import { registerMcpEndpoint, type McpEndpointOptions } from './mcp-endpoint.ts';
@@ -35,6 +36,11 @@ export interface GatewayOptions {
   /** Tool pinning: the file of approved tool fingerprints and what a changed definition does. Absent: off. */
   toolPinning?: { file: string; onChange: 'withhold' | 'allow' };
   connectUpstream?: (spec: UpstreamSpec, logger: Logger) => Promise<UpstreamConnection>;
+  /** Served at /metrics and fed by every request and tool call; absent: no /metrics. */
+  metrics?: Metrics;
+  tracing?: Tracing;
+  /** What /readyz checks once started (the bus, the store); none: ready once started. */
+  readiness?: ReadinessCheck[];
 }
 
 export interface Gateway {
@@ -52,9 +58,11 @@ export interface Gateway {
 export function createGateway(options: GatewayOptions): Gateway {
   const { bus, topics, clock, logger, instanceId } = options;
   const verdicts = createVerdictClient({ bus, topics, instanceId, timeoutMs: options.verdictTimeoutMs, clock, logger });
-  const callTool = createToolCallPipeline({ bus, topics, verdicts, instanceId, clock, logger, upstreamTimeoutMs: options.upstreamTimeoutMs });
+  const { metrics, tracing } = options;
+  const callTool = createToolCallPipeline({ bus, topics, verdicts, instanceId, clock, logger, upstreamTimeoutMs: options.upstreamTimeoutMs, metrics, tracing });
 
   const auditDenial: DenialAudit = async (denial) => {
+    metrics?.denials.inc({ reason: denial.reason });
     const event = createEvent(
       'access.denied',
       { trace_id: denial.traceId ?? crypto.randomUUID().replaceAll('-', ''), gateway: instanceId, principal: denial.principal ?? ANONYMOUS, portal: denial.portal, tool: denial.tool ?? '' },
@@ -66,8 +74,7 @@ export function createGateway(options: GatewayOptions): Gateway {
 
   const app = Fastify({ loggerInstance: logger.child({ component: 'http' }) as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }), bodyLimit: options.maxBodyBytes });
   let ready = false;
-  app.get('/healthz', async () => ({ status: 'ok' }));
-  app.get('/readyz', async (_request, reply) => reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'starting' }));
+  registerHealthRoutes(app, { started: () => ready, checks: options.readiness ?? [], metrics });
 
   let toolsChanged: (portal: string) => void = () => undefined;
   const pinning = options.toolPinning
@@ -111,6 +118,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     maxBodyBytes: options.maxBodyBytes,
     serverVersion: options.serverVersion,
     logger,
+    metrics,
   }).then((endpoint) => {
     toolsChanged = endpoint.toolsChanged;
   });

@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { createMcpHandler, type McpHttpHandler } from '@modelcontextprotocol/server';
 import { PrincipalSchema } from '../../events/src/index.ts';
+import type { Metrics } from '../../events/src/observability/index.ts';
 import type { CallTool } from './call-tool.ts';
 import type { DenialAudit } from './denial-audit.ts';
 import { jsonRpcError, jsonRpcErrorBody } from './errors.ts';
@@ -30,9 +31,11 @@ export interface McpEndpointOptions {
   maxBodyBytes: number;
   serverVersion: string;
   logger: Logger;
+  metrics?: Metrics;
 }
 
-const TRACEPARENT = /^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$/;
+/** W3C Trace Context `traceparent`: version, trace id, the caller's span id, flags. */
+const TRACEPARENT = /^[0-9a-f]{2}-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}$/;
 
 
 /**
@@ -43,7 +46,7 @@ const TRACEPARENT = /^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$/;
  * can leak into another's. The client's token stops here: it is never passed upstream.
  */
 export async function registerMcpEndpoint(app: FastifyInstance, options: McpEndpointOptions): Promise<{ toolsChanged(portal: string): void }> {
-  const { authenticate, callTool, auditDenial, maxBodyBytes, serverVersion, logger } = options;
+  const { authenticate, callTool, auditDenial, maxBodyBytes, serverVersion, logger, metrics } = options;
   const handlers = new Map<string, McpHttpHandler>();
 
   function handlerFor(portalName: string): McpHttpHandler {
@@ -54,8 +57,9 @@ export async function registerMcpEndpoint(app: FastifyInstance, options: McpEndp
           const portal = options.portals().find((candidate) => candidate.policy.name === portalName);
           if (!portal) throw new Error(`portal "${portalName}" was removed`);
           const principal = PrincipalSchema.parse(context.authInfo?.extra?.['principal']);
-          const traceId = TRACEPARENT.exec(context.requestInfo?.headers.get('traceparent') ?? '')?.[1];
-          return createPortalServer({ portal, principal, traceId, callTool, auditDenial, serverVersion });
+          const [, traceId, parentSpanId] = TRACEPARENT.exec(context.requestInfo?.headers.get('traceparent') ?? '') ?? [];
+          const continueTrace: CallTool = parentSpanId ? (request) => callTool({ ...request, parentSpanId }) : callTool;
+          return createPortalServer({ portal, principal, traceId, callTool: continueTrace, auditDenial, serverVersion });
         },
         {
           legacy: 'stateless',
@@ -73,6 +77,14 @@ export async function registerMcpEndpoint(app: FastifyInstance, options: McpEndp
     // input with proper JSON-RPC errors; here the body is only bounded in size.
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: maxBodyBytes }, (_request, body, done) => done(null, body));
+    if (metrics) {
+      scope.addHook('onResponse', async (request: FastifyRequest<{ Params: { portal?: string } }>, reply) => {
+        // A portal that does not exist is not a label value: unknown names would grow the series without bound.
+        const named = request.params.portal;
+        const portal = named === undefined ? (options.portals()[0]?.policy.name ?? '') : options.portals().some((p) => p.policy.name === named) ? named : 'unknown';
+        metrics.mcpRequests.inc({ portal, method: request.method, status: String(reply.statusCode) });
+      });
+    }
 
     scope.setErrorHandler((error: { statusCode?: number; code?: string; message: string }, request, reply) => {
       if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {

@@ -3,6 +3,7 @@ import { loadSettings } from '../config/load-settings.ts';
 import { createLogger } from '../logger.ts';
 import { parseCommandArgs } from '../parse-args.ts';
 import { startAuditExporters } from '../run/audit-exporter-role.ts';
+import { createRoleObservability, startHealthServer } from '../run/role-observability.ts';
 import { closeOnSignal } from '../run/wait-for-shutdown.ts';
 
 export const auditExporterCommand: Command = {
@@ -22,15 +23,26 @@ page, so a restart continues where it stopped: nothing is lost, nothing is sent 
 Reads ClickHouse (CLICKHOUSE_URL), or the chDB store — through a running "gatehouse start"
 when one holds it. Stops on SIGINT/SIGTERM after the page in flight.
 Environment: KAFKA_BROKERS (for export.kafka), the variable named by export.http.token,
-GATEHOUSE_CONFIG, LOG_LEVEL.
+GATEHOUSE_CONFIG, LOG_LEVEL. /healthz, /readyz and /metrics (export cursor of each receiver) on
+observability.metrics.port (default 9466).
 `,
   async run(args, io) {
     const { values } = parseCommandArgs(args, { config: { type: 'string' } });
     const settings = await loadSettings(io, { configPath: values.config, allowDemo: false });
     const logger = createLogger(io.env, 'audit-export');
-    const exporters = await startAuditExporters(settings, io.env, logger);
+    const { metrics } = createRoleObservability(settings, 'audit-export');
+    const health = await startHealthServer({ settings, role: 'audit-export', metrics, checks: [], logger });
+    const exporters = await startAuditExporters(settings, io.env, logger, metrics).catch(async (error: unknown) => {
+      await health.close();
+      throw error;
+    });
+    health.setStarted(true);
     io.stdout.write(`Gatehouse audit-export is running: ${exporters.sinks.join(', ')}.\n`);
-    await closeOnSignal(() => exporters.stop(), logger);
+    await closeOnSignal(async () => {
+      health.setStarted(false);
+      await exporters.stop();
+      await health.close();
+    }, logger);
     return 0;
   },
 };

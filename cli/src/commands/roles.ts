@@ -10,6 +10,8 @@ import { parseCommandArgs, parsePortOption } from '../parse-args.ts';
 import { openAuditStore, startAuditIngest } from '../run/audit-ingest-role.ts';
 import { startDlpWorker } from '../run/dlp-worker-role.ts';
 import { createGatewayRole } from '../run/gateway-role.ts';
+import { busReachable, createRoleObservability, startHealthServer, type HealthServer, type RoleObservability } from '../run/role-observability.ts';
+import { storeReachable } from '../run/store-reachable.ts';
 import { reloadOnConfigChange } from '../run/config-reload.ts';
 import { closeOnSignal } from '../run/wait-for-shutdown.ts';
 
@@ -20,12 +22,15 @@ interface RoleContext {
   topics: Topics;
   logger: Logger;
   io: CommandIO;
+  observability: RoleObservability;
 }
 
 const ROLE_ENVIRONMENT = `
 Environment: KAFKA_BROKERS (comma-separated host:port; overrides bus.kafka.brokers),
 GATEHOUSE_CONFIG, LOG_LEVEL. Each role reads the same gatehouse.yaml; run as many replicas of a
-role as you need: they share the work through Kafka consumer groups.`;
+role as you need: they share the work through Kafka consumer groups.
+Health: /healthz, /readyz and /metrics (see observability: in the config) — the gateway on its
+own port, the others on observability.metrics.port (default dlp-worker 9464, audit-ingest 9465).`;
 
 /** A distributed role: one process, connected to Kafka, stopped cleanly on SIGINT/SIGTERM. */
 function roleCommand(name: string, summary: string, help: string, start: (context: RoleContext) => Promise<() => Promise<void>>): Command {
@@ -45,7 +50,8 @@ function roleCommand(name: string, summary: string, help: string, start: (contex
       const logger = createLogger(io.env, name);
       const topics = topicNames(settings.config.bus.kafka.topic_prefix);
       const replyTopicPrefix = topics.verdictsFor('');
-      const bus = createKafkaBus({
+      const observability = createRoleObservability(settings, name);
+      const kafkaBus = createKafkaBus({
         brokers: settings.kafkaBrokers,
         clientId: `${settings.config.bus.kafka.client_id}-${name}`,
         logger,
@@ -53,16 +59,19 @@ function roleCommand(name: string, summary: string, help: string, start: (contex
         partitionsFor: (topic) => (topic.startsWith(replyTopicPrefix) ? 1 : settings.config.bus.kafka.partitions),
         partitionsConsumedConcurrently: settings.config.bus.kafka.partitions,
       });
+      const bus = observability.observe(kafkaBus);
       let stop: () => Promise<void>;
       try {
-        stop = await start({ settings, overrides, bus, topics, logger, io });
+        stop = await start({ settings, overrides, bus, topics, logger, io, observability });
       } catch (error) {
         await bus.close();
+        await observability.close();
         throw error;
       }
       await closeOnSignal(async () => {
         await stop();
         await bus.close();
+        await observability.close();
       }, logger);
       return 0;
     },
@@ -81,8 +90,9 @@ Prints the listening URL once it can take traffic. Edits of the config file appl
 restart once they validate; an invalid edit is logged and the running config stays. With a
 ClickHouse server (CLICKHOUSE_URL) it also serves the compliance query API at /audit/queries.
 `,
-  async ({ settings, overrides, bus, topics, logger, io }) => {
-    const { gateway, reload, principalOf } = createGatewayRole({ settings, bus, topics, clock: systemClock, logger });
+  async ({ settings, overrides, bus, topics, logger, io, observability }) => {
+    const readiness = [busReachable(bus, [topics.invocations, topics.audit])];
+    const { gateway, reload, principalOf } = createGatewayRole({ settings, bus, topics, clock: systemClock, logger, observability: { ...observability, readiness } });
     // The compliance query API needs the store; a chDB store belongs to audit-ingest's process.
     const auditConnection = settings.store.kind === 'clickhouse' ? createClickHouseConnection(settings.store) : undefined;
     if (auditConnection) {
@@ -115,10 +125,16 @@ Usage: gatehouse dlp-worker [--config FILE]
 Consumes tool-call payloads from the invocations topic, scans them with the DLP profiles in the
 config, and answers each gateway with allow, block or redact; every verdict is also audited.
 `,
-  async ({ settings, bus, topics, logger, io }) => {
-    const worker = await startDlpWorker({ bus, topics, settings, clock: systemClock, logger });
-    io.stdout.write('Gatehouse dlp-worker is consuming.\n');
-    return () => worker.stop();
+  async ({ settings, bus, topics, logger, io, observability }) => {
+    const health = await startHealthServer({ settings, role: 'dlp-worker', metrics: observability.metrics, checks: [busReachable(bus, [topics.invocations, topics.audit])], logger });
+    const worker = await startDlpWorker({ bus, topics, settings, clock: systemClock, logger }).catch(closingFirst(health));
+    health.setStarted(true);
+    io.stdout.write(`Gatehouse dlp-worker is consuming; health and metrics at ${health.url}.\n`);
+    return async () => {
+      health.setStarted(false);
+      await worker.stop();
+      await health.close();
+    };
   },
 );
 
@@ -132,13 +148,17 @@ Writes the audit topic into ClickHouse (CLICKHOUSE_URL, or chDB at store.chdb_pa
 the tables when missing; offsets are committed only after ClickHouse acknowledged the batch.
 Also: CLICKHOUSE_URL, CLICKHOUSE_USER, CLICKHOUSE_PASSWORD, GATEHOUSE_CHDB_PATH.
 `,
-  async ({ settings, bus, topics, logger, io }) => {
+  async ({ settings, bus, topics, logger, io, observability }) => {
     const store = await openAuditStore(settings.store, logger, { retentionDays: settings.auditTrail.retentionDays });
     try {
-      const ingest = await startAuditIngest({ bus, topics, store, logger, trail: settings.auditTrail });
-      io.stdout.write('Gatehouse audit-ingest is consuming.\n');
+      const health = await startHealthServer({ settings, role: 'audit-ingest', metrics: observability.metrics, checks: [busReachable(bus, [topics.audit]), storeReachable(store.connection)], logger });
+      const ingest = await startAuditIngest({ bus, topics, store, logger, trail: settings.auditTrail }).catch(closingFirst(health));
+      health.setStarted(true);
+      io.stdout.write(`Gatehouse audit-ingest is consuming; health and metrics at ${health.url}.\n`);
       return async () => {
+        health.setStarted(false);
         await ingest.stop();
+        await health.close();
         await store.close();
       };
     } catch (error) {
@@ -147,3 +167,11 @@ Also: CLICKHOUSE_URL, CLICKHOUSE_USER, CLICKHOUSE_PASSWORD, GATEHOUSE_CHDB_PATH.
     }
   },
 );
+
+/** Closes the health server of a role that failed to start, then rethrows why. */
+function closingFirst(health: HealthServer) {
+  return async (error: unknown): Promise<never> => {
+    await health.close();
+    throw error;
+  };
+}

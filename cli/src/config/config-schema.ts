@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DlpConfigSchema } from '../../../dlp-worker/src/index.ts';
 import { EnvRefSchema, IdentityConfigSchema, PortalConfigSchema, SecretRefSchema, TokenConfigSchema } from '../../../gateway/src/index.ts';
 import { ExportSectionSchema } from './export-config-schema.ts';
+import { ObservabilitySectionSchema } from './observability-config-schema.ts';
 
 const GatewaySectionSchema = z
   .object({
@@ -95,6 +96,7 @@ export const GatehouseConfigSchema = z
     portals: z.array(PortalConfigSchema).min(1, 'declare at least one portal'),
     dlp: DlpConfigSchema.prefault({}),
     export: ExportSectionSchema.prefault({}),
+    observability: ObservabilitySectionSchema.prefault({}),
   })
   .strict()
   .superRefine((config, ctx) => {

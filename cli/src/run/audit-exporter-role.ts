@@ -13,7 +13,9 @@ import {
 import { ConfigError } from '../config/load-config.ts';
 import type { RuntimeSettings } from '../config/runtime-settings.ts';
 import { GATEHOUSE_VERSION } from '../version.ts';
+import type { Metrics } from '../../../events/src/observability/index.ts';
 import { openAuditStoreReader } from './audit-store-reader.ts';
+import { observedCursor } from './observed-cursor.ts';
 
 export interface AuditExporters {
   /** Receivers being exported to, by sink name. */
@@ -28,7 +30,7 @@ interface Receiver {
 }
 
 /** One continuous exporter per receiver in `export:`, each with its own cursor file. */
-export async function startAuditExporters(settings: RuntimeSettings, env: NodeJS.ProcessEnv, logger: Logger): Promise<AuditExporters> {
+export async function startAuditExporters(settings: RuntimeSettings, env: NodeJS.ProcessEnv, logger: Logger, metrics?: Metrics): Promise<AuditExporters> {
   const section = settings.config.export;
   const receivers = configuredReceivers(settings, env, logger);
   if (receivers.length === 0) {
@@ -37,18 +39,19 @@ export async function startAuditExporters(settings: RuntimeSettings, env: NodeJS
   const cursorDir = path.resolve(path.dirname(settings.source), section.cursor_dir);
   const reader = await openAuditStoreReader(settings.store, logger);
   const context = { productVersion: GATEHOUSE_VERSION, sourcetype: section.http?.sourcetype, index: section.http?.index };
-  const exporters = receivers.map(({ sink, format }) =>
-    createContinuousExporter({
+  const exporters = receivers.map(({ sink, format }) => {
+    const cursor = createCursorFile(path.join(cursorDir, `${sink.name}.cursor`));
+    return createContinuousExporter({
       read: (sql) => reader.query(sql),
       sink,
       format: recordFormatter(format, context),
-      cursor: createCursorFile(path.join(cursorDir, `${sink.name}.cursor`)),
+      cursor: metrics ? observedCursor(cursor, sink.name, metrics) : cursor,
       logger,
       pageSize: section.page_size,
       settleMs: section.settle_ms,
       pollIntervalMs: section.poll_interval_ms,
-    }),
-  );
+    });
+  });
   const stop = async () => {
     await Promise.all(exporters.map((exporter) => exporter.stop()));
     await Promise.all(receivers.map(({ sink }) => sink.close()));

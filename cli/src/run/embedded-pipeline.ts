@@ -6,6 +6,8 @@ import { registerLocalQueryEndpoint, writeControlFile, removeControlFile } from 
 import { openAuditStore, startAuditIngest, type AuditStore } from './audit-ingest-role.ts';
 import { startDlpWorker } from './dlp-worker-role.ts';
 import { createGatewayRole } from './gateway-role.ts';
+import { createRoleObservability } from './role-observability.ts';
+import { storeReachable } from './store-reachable.ts';
 import { auditQueryApi } from '../../../audit-ingest/src/index.ts';
 
 export interface EmbeddedPipeline {
@@ -25,15 +27,25 @@ export interface EmbeddedPipeline {
  */
 export async function startEmbeddedPipeline(settings: RuntimeSettings, logger: Logger, clock: Clock = systemClock): Promise<EmbeddedPipeline> {
   const topics = topicNames(settings.config.bus.kafka.topic_prefix);
-  const bus = createInProcessBus({ onHandlerError: (error, topic, group) => logger.error({ err: error, topic, group }, 'bus handler failed; retrying') });
+  const observability = createRoleObservability(settings, 'embedded');
+  const bus = observability.observe(
+    createInProcessBus({ onHandlerError: (error, topic, group) => logger.error({ err: error, topic, group }, 'bus handler failed; retrying') }),
+  );
   const store = await openAuditStore(settings.store, logger, { retentionDays: settings.auditTrail.retentionDays });
-  const stopped: Array<() => Promise<void>> = [async () => store.close()];
+  const stopped: Array<() => Promise<void>> = [async () => store.close(), () => observability.close()];
   try {
     const ingest = await startAuditIngest({ bus, topics, store, logger, trail: settings.auditTrail });
     stopped.unshift(() => ingest.stop());
     const worker = await startDlpWorker({ bus, topics, settings, clock, logger });
     stopped.unshift(() => worker.stop());
-    const { gateway, reload, principalOf } = createGatewayRole({ settings, bus, topics, clock, logger });
+    const { gateway, reload, principalOf } = createGatewayRole({
+      settings,
+      bus,
+      topics,
+      clock,
+      logger,
+      observability: { ...observability, readiness: [storeReachable(store.connection)] },
+    });
     stopped.unshift(() => gateway.close());
     const localQuery = await registerLocalQueryEndpoint(gateway.app, store);
     await gateway.app.register(auditQueryApi, { connection: store.connection, authenticate: principalOf, allowedGroups: settings.auditTrail.queryApiGroups, clock });

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Bus, Clock, Principal, Topics } from '../../../events/src/index.ts';
 import { createApiKeyStore, createAuthenticator, createGateway, type ApiKeyStore, type Authenticator, type Gateway } from '../../../gateway/src/index.ts';
 import type { RuntimeSettings } from '../config/runtime-settings.ts';
+import type { Metrics, ReadinessCheck, Tracing } from '../../../events/src/observability/index.ts';
 import { GATEHOUSE_VERSION } from '../version.ts';
 
 export interface GatewayRole {
@@ -13,7 +14,14 @@ export interface GatewayRole {
 }
 
 /** The gateway as the config describes it; its authentication follows config reloads. */
-export function createGatewayRole(input: { settings: RuntimeSettings; bus: Bus; topics: Topics; clock: Clock; logger: Logger }): GatewayRole {
+export function createGatewayRole(input: {
+  settings: RuntimeSettings;
+  bus: Bus;
+  topics: Topics;
+  clock: Clock;
+  logger: Logger;
+  observability?: { metrics?: Metrics | undefined; tracing?: Tracing; readiness?: ReadinessCheck[] };
+}): GatewayRole {
   const { settings, clock, logger } = input;
   let apiKeys = createApiKeyStore({ file: settings.apiKeysFile, clock, logger });
   let authenticator = authenticatorFor(settings, apiKeys, clock, logger);
@@ -28,6 +36,9 @@ export function createGatewayRole(input: { settings: RuntimeSettings; bus: Bus; 
     clock: input.clock,
     logger: input.logger,
     instanceId: settings.instanceId,
+    ...(input.observability?.metrics ? { metrics: input.observability.metrics } : {}),
+    ...(input.observability?.tracing ? { tracing: input.observability.tracing } : {}),
+    ...(input.observability?.readiness ? { readiness: input.observability.readiness } : {}),
     verdictTimeoutMs: settings.config.gateway.verdict_timeout_ms,
     upstreamTimeoutMs: settings.config.gateway.upstream_timeout_ms,
     maxBodyBytes: settings.config.gateway.max_body_bytes,

@@ -3,13 +3,16 @@
  * kinds of data Gatehouse's DLP is meant to catch. Run it with `node demo/customer-records-server.ts`.
  * stdout carries only JSON-RPC; diagnostics go to stderr.
  */
-import { McpServer } from '@modelcontextprotocol/server';
+import { McpServer, ResourceTemplate } from '@modelcontextprotocol/server';
 import { serveStdio } from '@modelcontextprotocol/server/stdio';
 import { z } from 'zod';
 import { CustomerRecordSchema, CustomerSummarySchema, findCustomer, searchCustomers } from './customer-records.ts';
 
 function createCustomerRecordsServer(): McpServer {
-  const server = new McpServer({ name: 'customer-records', version: '1.0.0' }, { capabilities: { tools: { listChanged: true } } });
+  const server = new McpServer(
+    { name: 'customer-records', version: '1.0.0' },
+    { capabilities: { tools: { listChanged: true }, prompts: { listChanged: true }, resources: { listChanged: true } } },
+  );
 
   server.registerTool(
     'get_customer',
@@ -55,6 +58,29 @@ function createCustomerRecordsServer(): McpServer {
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
     async ({ message }) => ({ content: [{ type: 'text', text: message }] }),
+  );
+
+  server.registerResource(
+    'customer',
+    new ResourceTemplate('customers://{id}', {
+      list: async () => ({ resources: searchCustomers('').map((customer) => ({ uri: `customers://${customer.id}`, name: customer.name, mimeType: 'application/json' })) }),
+    }),
+    { description: 'A customer record as JSON (contact details, payment card, SSN).', mimeType: 'application/json' },
+    async (uri, variables) => {
+      const customer = findCustomer(String(variables['id']));
+      if (customer === undefined) throw new Error(`No customer at ${uri.href}`);
+      return { contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify(customer) }] };
+    },
+  );
+
+  server.registerPrompt(
+    'customer_brief',
+    { description: 'A prompt asking to brief an agent on one customer, with the full record inlined.', argsSchema: z.object({ id: z.string() }) },
+    ({ id }) => {
+      const customer = findCustomer(id);
+      const record = customer === undefined ? `No customer with id "${id}".` : JSON.stringify(customer);
+      return { messages: [{ role: 'user', content: { type: 'text', text: `Brief me on this customer before my call:\n${record}` } }] };
+    },
   );
 
   return server;

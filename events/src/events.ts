@@ -37,12 +37,17 @@ export const VerdictDecidedSchema = z.object({
   }),
 });
 
-/** audit: a tools/call reached the gateway and was accepted for checking. */
+/** The MCP request a checked exchange served. */
+export const OperationSchema = z.enum(['tools/call', 'prompts/get', 'resources/read']);
+
+/** audit: a tools/call (or prompts/get, resources/read) reached the gateway and was accepted for checking. */
 export const ToolCallReceivedSchema = z.object({
   ...envelopeFields,
   type: z.literal('tool.call.received'),
   body: z.object({
     correlation_id: z.string().min(1),
+    /** tools/call (when absent), prompts/get or resources/read; the envelope's `tool` is then the prompt or the resource URI. */
+    operation: OperationSchema.optional(),
     arguments_bytes: z.number().int().nonnegative(),
   }),
 });
@@ -72,6 +77,7 @@ export const ToolCallCompletedSchema = z.object({
   type: z.literal('tool.call.completed'),
   body: z.object({
     correlation_id: z.string().min(1),
+    operation: OperationSchema.optional(),
     outcome: OutcomeSchema,
     /** Which check decided the outcome, e.g. `verdict_timeout` or `dlp:default`; never a sensitive value. */
     reason: z.string().default(''),

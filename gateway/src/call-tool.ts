@@ -1,33 +1,9 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
-import type { Logger } from 'pino';
 import type { CallToolResult } from '@modelcontextprotocol/server';
-import {
-  createEvent,
-  type Bus,
-  type Clock,
-  type Direction,
-  type EventContext,
-  type Outcome,
-  type Principal,
-  type Topics,
-} from '../../events/src/index.ts';
-import { recordedSpanId, remoteParent, tracingOff, validTraceId, type Metrics, type Tracing } from '../../events/src/observability/index.ts';
+import type { Principal } from '../../events/src/index.ts';
+import { createCheckedExchange, type CheckedExchange, type CheckedExchangeOptions } from './checked-exchange.ts';
 import type { CatalogEntry } from './tool-catalog.ts';
-import { UPSTREAM_ERROR_CODES, UpstreamError } from './upstream/index.ts';
-import { VerdictTimeoutError, type Verdict, type VerdictClient } from './verdict-client.ts';
 
-export interface ToolCallPipelineOptions {
-  bus: Bus;
-  topics: Topics;
-  verdicts: VerdictClient;
-  instanceId: string;
-  clock: Clock;
-  logger: Logger;
-  upstreamTimeoutMs: number;
-  metrics?: Metrics;
-  tracing?: Tracing;
-}
+export type ToolCallPipelineOptions = CheckedExchangeOptions;
 
 export interface ToolCallRequest {
   principal: Principal;
@@ -40,144 +16,24 @@ export interface ToolCallRequest {
   parentSpanId?: string;
 }
 
-/** Ends a call early with a tool error the client shows to its user; the reason names a policy, never a value. */
-class CallStopped extends Error {
-  readonly outcome: Outcome;
-  readonly reason: string;
-  constructor(outcome: Outcome, reason: string, message: string) {
-    super(message);
-    this.outcome = outcome;
-    this.reason = reason;
-  }
-}
-
-const DIRECTION_WORDS: Record<Direction, string> = { arguments: 'the tool arguments', result: 'the tool result' };
-
-/**
- * One tools/call through the gateway: audit that it arrived, get a verdict on the arguments,
- * forward the allowed or redacted arguments, get a verdict on the result, return the allowed or
- * redacted result, audit the outcome. Any missing verdict refuses the call (fail closed).
- */
-export function createToolCallPipeline(options: ToolCallPipelineOptions) {
-  const { bus, topics, verdicts, instanceId, clock, logger, upstreamTimeoutMs, metrics } = options;
-  const { tracer } = options.tracing ?? tracingOff();
-  const childOf = (span: Span, name: string) => tracer.startSpan(name, { kind: SpanKind.CLIENT }, trace.setSpan(ROOT_CONTEXT, span));
-
-  async function check(context: EventContext, callSpan: Span, correlationId: string, direction: Direction, profile: string, payload: unknown): Promise<Verdict> {
-    const span = childOf(callSpan, `dlp verdict ${direction}`);
-    const spanId = recordedSpanId(span);
-    const started = clock.now();
-    const observe = (decision: string) => {
-      metrics?.verdicts.inc({ direction, decision });
-      metrics?.verdictSeconds.observe({ direction, decision }, (clock.now() - started) / 1000);
-      span.setAttribute('gatehouse.decision', decision);
-      span.end();
-    };
-    let verdict: Verdict;
-    try {
-      verdict = await verdicts.requestVerdict(spanId ? { ...context, span_id: spanId } : context, { correlationId: `${correlationId}:${direction}`, direction, profile, payload });
-      observe(verdict.decision);
-    } catch (error) {
-      const timedOut = error instanceof VerdictTimeoutError;
-      observe(timedOut ? 'timeout' : 'unavailable');
-      if (!timedOut) logger.error({ err: error, trace_id: context.trace_id }, 'verdict request failed');
-      const reason = timedOut ? 'verdict_timeout' : 'verdict_unavailable';
-      const why = timedOut ? (error as Error).message : 'the DLP service could not be reached';
-      throw new CallStopped('refused', reason, `Gatehouse refused this call: ${why}, and calls are not forwarded unchecked (fail-closed). Try again shortly; if it persists, ask your administrator to check the DLP workers.`);
-    }
-    if (verdict.decision === 'block') {
-      throw new CallStopped('blocked', verdict.reason, `Gatehouse blocked this call: sensitive data in ${DIRECTION_WORDS[direction]} (${verdict.reason}). Remove it and try again.`);
-    }
-    return verdict;
-  }
-
+/** A tools/call as a checked exchange; a refusal becomes a tool error the client shows its user. */
+export function toolCallThrough(exchange: CheckedExchange, upstreamTimeoutMs: number) {
   return async function callTool(request: ToolCallRequest): Promise<CallToolResult> {
-    const { principal, portal, profile, entry } = request;
-    const started = clock.now();
-    const callId = randomUUID();
-    const callSpan = tracer.startSpan(
-      `tools/call ${entry.upstreamName}`,
-      { kind: SpanKind.SERVER, attributes: { 'mcp.method.name': 'tools/call', 'gen_ai.tool.name': entry.upstreamName, 'gatehouse.portal': portal, 'gatehouse.server': entry.server } },
-      remoteParent(request.traceId, request.parentSpanId),
-    );
-    const callSpanId = recordedSpanId(callSpan);
-    const context: EventContext = {
-      // Recorded or continuing a caller's trace, the span's trace id; otherwise the caller's, or a new one.
-      trace_id: validTraceId(callSpan) ?? request.traceId ?? randomBytes(16).toString('hex'),
-      ...(callSpanId ? { span_id: callSpanId } : {}),
-      gateway: instanceId,
-      principal,
-      portal,
+    const { entry } = request;
+    const outcome = await exchange<CallToolResult>({
+      ...request,
       server: entry.server,
-      tool: entry.upstreamName,
-    };
-    const complete = (outcome: Outcome, reason: string) => {
-      metrics?.toolCalls.inc({ portal, server: entry.server, tool: entry.upstreamName, outcome });
-      metrics?.toolCallSeconds.observe({ portal, outcome }, (clock.now() - started) / 1000);
-      callSpan.setAttribute('gatehouse.outcome', outcome);
-      if (outcome === 'refused' || outcome === 'upstream_error') callSpan.setStatus({ code: SpanStatusCode.ERROR, message: reason });
-      return bus.publish(
-        topics.audit,
-        createEvent('tool.call.completed', context, { correlation_id: callId, outcome, reason, latency_ms: clock.now() - started }, clock),
-      );
-    };
-
-    // The arguments are checked while the call's record is written; nothing is forwarded before
-    // both are done, so the audit trail never misses a call that ran.
-    const recorded = bus
-      .publish(
-        topics.audit,
-        createEvent('tool.call.received', context, { correlation_id: callId, arguments_bytes: Buffer.byteLength(JSON.stringify(request.arguments)) }, clock),
-      )
-      .catch((error: unknown) => {
-        logger.error({ err: error, trace_id: context.trace_id }, 'could not record a tool call in the audit trail');
-        throw new CallStopped('refused', 'audit_unavailable', 'Gatehouse refused this call: it could not be recorded in the audit trail, and unrecorded calls are not forwarded. Try again shortly.');
-      });
-
-    try {
-      const [argumentsVerdict] = await Promise.all([check(context, callSpan, callId, 'arguments', profile, request.arguments), recorded]);
-      const forwarded = argumentsVerdict.decision === 'redact' ? asArguments(argumentsVerdict.payload) : request.arguments;
-
-      let result: CallToolResult;
-      const upstreamSpan = childOf(callSpan, `upstream tools/call ${entry.upstreamName}`);
-      try {
-        result = await entry.upstream.callTool(entry.upstreamName, forwarded, { timeoutMs: upstreamTimeoutMs });
-      } catch (error) {
-        const code = error instanceof UpstreamError ? error.code : 'GH_ERR_UPSTREAM_UNAVAILABLE';
-        // Not the error itself: its cause and upstreamMessage carry the upstream's own text, which may echo the arguments.
-        const detail = error instanceof UpstreamError ? error.message : error instanceof Error ? error.name : typeof error;
-        logger.warn({ trace_id: context.trace_id, server: entry.server, code, detail }, 'upstream tool call failed');
-        upstreamSpan.setStatus({ code: SpanStatusCode.ERROR, message: code });
-        throw new CallStopped('upstream_error', code, `The upstream server "${entry.server}" could not run "${entry.upstreamName}" (${code}: ${UPSTREAM_ERROR_CODES[code]}).`);
-      } finally {
-        upstreamSpan.end();
-      }
-
-      const resultVerdict = await check(context, callSpan, callId, 'result', profile, result);
-      const returned = resultVerdict.decision === 'redact' ? asToolResult(resultVerdict.payload) : result;
-      const redacted = argumentsVerdict.decision === 'redact' || resultVerdict.decision === 'redact';
-      await complete(redacted ? 'redacted' : 'allowed', redacted ? `dlp:${profile}` : '');
-      return returned;
-    } catch (error) {
-      if (!(error instanceof CallStopped)) throw error;
-      await complete(error.outcome, error.reason).catch((auditError: unknown) =>
-        logger.error({ err: auditError, trace_id: context.trace_id }, 'could not audit the outcome of a refused call'),
-      );
-      return { isError: true, content: [{ type: 'text', text: error.message }] };
-    } finally {
-      callSpan.end();
-    }
+      operation: 'tools/call',
+      target: entry.upstreamName,
+      run: (forwarded) => entry.upstream.callTool(entry.upstreamName, forwarded, { timeoutMs: upstreamTimeoutMs }),
+      asResult: (payload) => (payload && typeof payload === 'object' && Array.isArray((payload as { content?: unknown }).content) ? (payload as CallToolResult) : undefined),
+    });
+    return outcome.ok ? outcome.result : { isError: true, content: [{ type: 'text', text: outcome.message }] };
   };
 }
 
-function asArguments(payload: unknown): Record<string, unknown> {
-  if (payload && typeof payload === 'object' && !Array.isArray(payload)) return payload as Record<string, unknown>;
-  throw new CallStopped('refused', 'invalid_verdict', 'Gatehouse refused this call: the DLP verdict carried no usable arguments.');
-}
-
-function asToolResult(payload: unknown): CallToolResult {
-  if (payload && typeof payload === 'object' && Array.isArray((payload as { content?: unknown }).content)) return payload as CallToolResult;
-  throw new CallStopped('refused', 'invalid_verdict', 'Gatehouse refused this call: the DLP verdict carried no usable result.');
+export function createToolCallPipeline(options: ToolCallPipelineOptions) {
+  return toolCallThrough(createCheckedExchange(options), options.upstreamTimeoutMs);
 }
 
 export type CallTool = ReturnType<typeof createToolCallPipeline>;

@@ -2,7 +2,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import type { Logger } from 'pino';
 import { ANONYMOUS, createEvent, type Bus, type Clock, type Topics } from '../../events/src/index.ts';
 import { registerHealthRoutes, type Metrics, type ReadinessCheck, type Tracing } from '../../events/src/observability/index.ts';
-import { createToolCallPipeline } from './call-tool.ts';
+import { createCheckedExchange } from './checked-exchange.ts';
 import type { DenialAudit } from './denial-audit.ts';
 import { registerMcpEndpoint, type McpEndpointOptions } from './mcp-endpoint.ts';
 import { createPortalRegistry, type GatewayPortal } from './portal-registry.ts';
@@ -59,7 +59,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   const { bus, topics, clock, logger, instanceId } = options;
   const verdicts = createVerdictClient({ bus, topics, instanceId, timeoutMs: options.verdictTimeoutMs, clock, logger });
   const { metrics, tracing } = options;
-  const callTool = createToolCallPipeline({ bus, topics, verdicts, instanceId, clock, logger, upstreamTimeoutMs: options.upstreamTimeoutMs, metrics, tracing });
+  const exchange = createCheckedExchange({ bus, topics, verdicts, instanceId, clock, logger, upstreamTimeoutMs: options.upstreamTimeoutMs, metrics, tracing });
 
   const auditDenial: DenialAudit = async (denial) => {
     metrics?.denials.inc({ reason: denial.reason });
@@ -111,7 +111,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     portals: () => registry.portals(),
     authenticate: options.authenticate,
     onAuthenticated: (authentication, portal) => signIns.record(authentication.principal, authentication.method, portal),
-    callTool,
+    exchange,
+    upstreamTimeoutMs: options.upstreamTimeoutMs,
     auditDenial,
     requiredScopes: options.requiredScopes,
     publicUrl: options.publicUrl,

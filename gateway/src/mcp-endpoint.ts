@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { createMcpHandler, type McpHttpHandler } from '@modelcontextprotocol/server';
 import { PrincipalSchema } from '../../events/src/index.ts';
 import type { Metrics } from '../../events/src/observability/index.ts';
-import type { CallTool } from './call-tool.ts';
+import type { CheckedExchange, CheckedRequest } from './checked-exchange.ts';
 import type { DenialAudit } from './denial-audit.ts';
 import { jsonRpcError, jsonRpcErrorBody } from './errors.ts';
 import { AUTHENTICATION_FAILURES, type AuthenticationResult } from './identity/index.ts';
@@ -22,7 +22,9 @@ export interface McpEndpointOptions {
   portals: () => McpPortal[];
   authenticate: (authorization: string | undefined) => Promise<EndpointAuthentication>;
   onAuthenticated: (authentication: Extract<EndpointAuthentication, { ok: true }>, portal: string) => void;
-  callTool: CallTool;
+  /** Runs tool calls, prompts and resource reads through DLP and the audit trail. */
+  exchange: CheckedExchange;
+  upstreamTimeoutMs: number;
   auditDenial: DenialAudit;
   /** Scopes every token must carry (OAuth `scope`); missing ones get 403 insufficient_scope. */
   requiredScopes: string[];
@@ -46,7 +48,7 @@ const TRACEPARENT = /^[0-9a-f]{2}-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}$/;
  * can leak into another's. The client's token stops here: it is never passed upstream.
  */
 export async function registerMcpEndpoint(app: FastifyInstance, options: McpEndpointOptions): Promise<{ toolsChanged(portal: string): void }> {
-  const { authenticate, callTool, auditDenial, maxBodyBytes, serverVersion, logger, metrics } = options;
+  const { authenticate, exchange, auditDenial, maxBodyBytes, serverVersion, logger, metrics } = options;
   const handlers = new Map<string, McpHttpHandler>();
 
   function handlerFor(portalName: string): McpHttpHandler {
@@ -58,8 +60,8 @@ export async function registerMcpEndpoint(app: FastifyInstance, options: McpEndp
           if (!portal) throw new Error(`portal "${portalName}" was removed`);
           const principal = PrincipalSchema.parse(context.authInfo?.extra?.['principal']);
           const [, traceId, parentSpanId] = TRACEPARENT.exec(context.requestInfo?.headers.get('traceparent') ?? '') ?? [];
-          const continueTrace: CallTool = parentSpanId ? (request) => callTool({ ...request, parentSpanId }) : callTool;
-          return createPortalServer({ portal, principal, traceId, callTool: continueTrace, auditDenial, serverVersion });
+          const continueTrace = <R>(request: CheckedRequest<R>) => exchange({ ...request, ...(parentSpanId ? { parentSpanId } : {}) });
+          return createPortalServer({ portal, principal, traceId, exchange: continueTrace, upstreamTimeoutMs: options.upstreamTimeoutMs, auditDenial, serverVersion });
         },
         {
           legacy: 'stateless',

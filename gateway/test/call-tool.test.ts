@@ -266,7 +266,7 @@ describe('tools/call pipeline with the verdict client over the in-process bus', 
     );
     expect(invocations.map((invocation) => invocation.body.direction)).toEqual(['arguments']);
     expect(completed(audit).body).toMatchObject({ outcome: 'upstream_error', reason: 'GH_ERR_UPSTREAM_UNAVAILABLE' });
-    expect(await logs.waitFor('upstream tool call failed')).toMatchObject({ server: 'crm', trace_id: 'trace-call-tool' });
+    expect(await logs.waitFor('upstream request failed')).toMatchObject({ server: 'crm', trace_id: 'trace-call-tool' });
   });
 
   it('names the UpstreamError code, and keeps the upstream text that may echo the arguments out of the reply, audit and logs', async () => {
@@ -286,7 +286,7 @@ describe('tools/call pipeline with the verdict client over the in-process bus', 
       'The upstream server "crm" could not run "lookup" (GH_ERR_UPSTREAM_PROTOCOL: the upstream rejected the request).',
     );
     expect(completed(audit).body).toMatchObject({ outcome: 'upstream_error', reason: 'GH_ERR_UPSTREAM_PROTOCOL' });
-    expect(await logs.waitFor('upstream tool call failed')).toMatchObject({ server: 'crm', code: 'GH_ERR_UPSTREAM_PROTOCOL' });
+    expect(await logs.waitFor('upstream request failed')).toMatchObject({ server: 'crm', code: 'GH_ERR_UPSTREAM_PROTOCOL' });
     expect(JSON.stringify(logs.lines)).not.toContain(CARD);
     expect(JSON.stringify(audit)).not.toContain(CARD);
   });

@@ -1,0 +1,199 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
+import type { Logger } from 'pino';
+import {
+  createEvent,
+  type Bus,
+  type Clock,
+  type Direction,
+  type EventContext,
+  type Outcome,
+  type Principal,
+  type Topics,
+} from '../../events/src/index.ts';
+import { recordedSpanId, remoteParent, tracingOff, validTraceId, type Metrics, type Tracing } from '../../events/src/observability/index.ts';
+import { UPSTREAM_ERROR_CODES, UpstreamError } from './upstream/index.ts';
+import { VerdictTimeoutError, type Verdict, type VerdictClient } from './verdict-client.ts';
+
+export interface CheckedExchangeOptions {
+  bus: Bus;
+  topics: Topics;
+  verdicts: VerdictClient;
+  instanceId: string;
+  clock: Clock;
+  logger: Logger;
+  upstreamTimeoutMs: number;
+  metrics?: Metrics;
+  tracing?: Tracing;
+}
+
+/** What one checked exchange does; the audit trail names `operation` and `target`. */
+export type Operation = 'tools/call' | 'prompts/get' | 'resources/read';
+
+export interface CheckedRequest<R> {
+  principal: Principal;
+  portal: string;
+  profile: string;
+  server: string;
+  operation: Operation;
+  /** The tool or prompt as the upstream names it, or the resource URI. */
+  target: string;
+  /** Sent upstream after the DLP allowed (or redacted) them. */
+  arguments: Record<string, unknown>;
+  traceId?: string;
+  /** The caller's span (from `traceparent`), which the exchange's span continues. */
+  parentSpanId?: string;
+  /** Performs the exchange upstream with the checked arguments. */
+  run(forwarded: Record<string, unknown>): Promise<R>;
+  /** The redacted result a verdict carries, checked to still have the result's shape. */
+  asResult(payload: unknown): R | undefined;
+}
+
+/** How an exchange ended: its (possibly redacted) result, or a refusal the client is told in words. */
+export type CheckedOutcome<R> = { ok: true; result: R } | { ok: false; message: string };
+
+/** Ends a call early with a tool error the client shows to its user; the reason names a policy, never a value. */
+class CallStopped extends Error {
+  readonly outcome: Outcome;
+  readonly reason: string;
+  constructor(outcome: Outcome, reason: string, message: string) {
+    super(message);
+    this.outcome = outcome;
+    this.reason = reason;
+  }
+}
+
+const VERBS: Record<Operation, string> = { 'tools/call': 'run', 'prompts/get': 'give the prompt', 'resources/read': 'read' };
+
+const WHAT: Record<Operation, Record<Direction, string>> = {
+  'tools/call': { arguments: 'the tool arguments', result: 'the tool result' },
+  'prompts/get': { arguments: 'the prompt arguments', result: 'the prompt' },
+  'resources/read': { arguments: 'the resource request', result: 'the resource' },
+};
+
+/**
+ * One exchange with an upstream through the gateway (a tool call, a prompt, a resource read):
+ * audit that it arrived, get a verdict on the arguments, forward the allowed or redacted
+ * arguments, get a verdict on the result, return the allowed or redacted result, audit the
+ * outcome. Any missing verdict refuses the exchange (fail closed).
+ */
+export function createCheckedExchange(options: CheckedExchangeOptions) {
+  const { bus, topics, verdicts, instanceId, clock, logger, upstreamTimeoutMs, metrics } = options;
+  const { tracer } = options.tracing ?? tracingOff();
+  const childOf = (span: Span, name: string) => tracer.startSpan(name, { kind: SpanKind.CLIENT }, trace.setSpan(ROOT_CONTEXT, span));
+
+  async function check(context: EventContext, operation: Operation, callSpan: Span, correlationId: string, direction: Direction, profile: string, payload: unknown): Promise<Verdict> {
+    const span = childOf(callSpan, `dlp verdict ${direction}`);
+    const spanId = recordedSpanId(span);
+    const started = clock.now();
+    const observe = (decision: string) => {
+      metrics?.verdicts.inc({ direction, decision });
+      metrics?.verdictSeconds.observe({ direction, decision }, (clock.now() - started) / 1000);
+      span.setAttribute('gatehouse.decision', decision);
+      span.end();
+    };
+    let verdict: Verdict;
+    try {
+      verdict = await verdicts.requestVerdict(spanId ? { ...context, span_id: spanId } : context, { correlationId: `${correlationId}:${direction}`, direction, profile, payload });
+      observe(verdict.decision);
+    } catch (error) {
+      const timedOut = error instanceof VerdictTimeoutError;
+      observe(timedOut ? 'timeout' : 'unavailable');
+      if (!timedOut) logger.error({ err: error, trace_id: context.trace_id }, 'verdict request failed');
+      const reason = timedOut ? 'verdict_timeout' : 'verdict_unavailable';
+      const why = timedOut ? (error as Error).message : 'the DLP service could not be reached';
+      throw new CallStopped('refused', reason, `Gatehouse refused this call: ${why}, and calls are not forwarded unchecked (fail-closed). Try again shortly; if it persists, ask your administrator to check the DLP workers.`);
+    }
+    if (verdict.decision === 'block') {
+      throw new CallStopped('blocked', verdict.reason, `Gatehouse blocked this call: sensitive data in ${WHAT[operation][direction]} (${verdict.reason}). Remove it and try again.`);
+    }
+    return verdict;
+  }
+
+  return async function exchange<R>(request: CheckedRequest<R>): Promise<CheckedOutcome<R>> {
+    const { principal, portal, profile, server, operation, target } = request;
+    const started = clock.now();
+    const callId = randomUUID();
+    const callSpan = tracer.startSpan(
+      `${operation} ${target}`,
+      { kind: SpanKind.SERVER, attributes: { 'mcp.method.name': operation, ...(operation === 'tools/call' ? { 'gen_ai.tool.name': target } : {}), 'gatehouse.portal': portal, 'gatehouse.server': server } },
+      remoteParent(request.traceId, request.parentSpanId),
+    );
+    const callSpanId = recordedSpanId(callSpan);
+    const context: EventContext = {
+      // Recorded or continuing a caller's trace, the span's trace id; otherwise the caller's, or a new one.
+      trace_id: validTraceId(callSpan) ?? request.traceId ?? randomBytes(16).toString('hex'),
+      ...(callSpanId ? { span_id: callSpanId } : {}),
+      gateway: instanceId,
+      principal,
+      portal,
+      server,
+      tool: target,
+    };
+    const complete = (outcome: Outcome, reason: string) => {
+      // Resource URIs would make a series each; reads are counted under the method instead.
+      metrics?.toolCalls.inc({ portal, server, tool: operation === 'resources/read' ? operation : target, outcome });
+      metrics?.toolCallSeconds.observe({ portal, outcome }, (clock.now() - started) / 1000);
+      callSpan.setAttribute('gatehouse.outcome', outcome);
+      if (outcome === 'refused' || outcome === 'upstream_error') callSpan.setStatus({ code: SpanStatusCode.ERROR, message: reason });
+      return bus.publish(
+        topics.audit,
+        createEvent('tool.call.completed', context, { correlation_id: callId, operation, outcome, reason, latency_ms: clock.now() - started }, clock),
+      );
+    };
+
+    // The arguments are checked while the call's record is written; nothing is forwarded before
+    // both are done, so the audit trail never misses a call that ran.
+    const recorded = bus
+      .publish(
+        topics.audit,
+        createEvent('tool.call.received', context, { correlation_id: callId, operation, arguments_bytes: Buffer.byteLength(JSON.stringify(request.arguments)) }, clock),
+      )
+      .catch((error: unknown) => {
+        logger.error({ err: error, trace_id: context.trace_id }, 'could not record a tool call in the audit trail');
+        throw new CallStopped('refused', 'audit_unavailable', 'Gatehouse refused this call: it could not be recorded in the audit trail, and unrecorded calls are not forwarded. Try again shortly.');
+      });
+
+    try {
+      const [argumentsVerdict] = await Promise.all([check(context, operation, callSpan, callId, 'arguments', profile, request.arguments), recorded]);
+      const forwarded = argumentsVerdict.decision === 'redact' ? asArguments(argumentsVerdict.payload) : request.arguments;
+
+      let result: R;
+      const upstreamSpan = childOf(callSpan, `upstream ${operation} ${target}`);
+      try {
+        result = await request.run(forwarded);
+      } catch (error) {
+        const code = error instanceof UpstreamError ? error.code : 'GH_ERR_UPSTREAM_UNAVAILABLE';
+        // Not the error itself: its cause and upstreamMessage carry the upstream's own text, which may echo the arguments.
+        const detail = error instanceof UpstreamError ? error.message : error instanceof Error ? error.name : typeof error;
+        logger.warn({ trace_id: context.trace_id, server, operation, code, detail }, 'upstream request failed');
+        upstreamSpan.setStatus({ code: SpanStatusCode.ERROR, message: code });
+        throw new CallStopped('upstream_error', code, `The upstream server "${server}" could not ${VERBS[operation]} "${target}" (${code}: ${UPSTREAM_ERROR_CODES[code]}).`);
+      } finally {
+        upstreamSpan.end();
+      }
+
+      const resultVerdict = await check(context, operation, callSpan, callId, 'result', profile, result);
+      const returned = resultVerdict.decision === 'redact' ? request.asResult(resultVerdict.payload) : result;
+      if (returned === undefined) throw new CallStopped('refused', 'invalid_verdict', 'Gatehouse refused this call: the DLP verdict carried no usable result.');
+      const redacted = argumentsVerdict.decision === 'redact' || resultVerdict.decision === 'redact';
+      await complete(redacted ? 'redacted' : 'allowed', redacted ? `dlp:${profile}` : '');
+      return { ok: true, result: returned };
+    } catch (error) {
+      if (!(error instanceof CallStopped)) throw error;
+      await complete(error.outcome, error.reason).catch((auditError: unknown) =>
+        logger.error({ err: auditError, trace_id: context.trace_id }, 'could not audit the outcome of a refused call'),
+      );
+      return { ok: false, message: error.message };
+    } finally {
+      callSpan.end();
+    }
+  };
+}
+
+function asArguments(payload: unknown): Record<string, unknown> {
+  if (payload && typeof payload === 'object' && !Array.isArray(payload)) return payload as Record<string, unknown>;
+  throw new CallStopped('refused', 'invalid_verdict', 'Gatehouse refused this call: the DLP verdict carried no usable arguments.');
+}
+
+export type CheckedExchange = ReturnType<typeof createCheckedExchange>;

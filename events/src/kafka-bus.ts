@@ -117,18 +117,12 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
       assertOpen();
       const client = await connectedAdmin();
       const existing = new Set(await client.listTopics());
-      const missing = [...new Set(topics)].filter((topic) => !existing.has(topic));
-      if (missing.length === 0) return;
-      try {
-        await client.createTopics({
-          waitForLeaders: true,
-          topics: missing.map((topic) => ({ topic, numPartitions: partitionsFor(topic) })),
-        });
-      } catch (error) {
-        // Another process may have created some of them between listing and creating.
-        const now = new Set(await client.listTopics());
-        if (missing.some((topic) => !now.has(topic))) throw error;
-      }
+      const wanted = [...new Set(topics)];
+      const missing = wanted.filter((topic) => !existing.has(topic));
+      if (missing.length > 0) await createMissing(client, missing, partitionsFor);
+      // A topic just created, here or by another process, may not have its partition leaders
+      // yet; using it before then fails with "This server does not host this topic-partition".
+      await waitForLeaders(client, wanted);
     },
 
     async deleteTopic(topic: string) {
@@ -314,4 +308,32 @@ function logKafkaEntry(logger: Logger, { namespace, level, log }: LogEntry): voi
   else if (message.includes('The group is rebalancing')) logger.info(context, message);
   else if (level === logLevel.ERROR || level === logLevel.NOTHING) logger.error(context, message);
   else logger.warn(context, message);
+}
+
+async function createMissing(client: Admin, missing: string[], partitionsFor: (topic: string) => number): Promise<void> {
+  try {
+    await client.createTopics({
+      waitForLeaders: true,
+      topics: missing.map((topic) => ({ topic, numPartitions: partitionsFor(topic) })),
+    });
+  } catch (error) {
+    // Another process may have created some of them between listing and creating.
+    const now = new Set(await client.listTopics());
+    if (missing.some((topic) => !now.has(topic))) throw error;
+  }
+}
+
+/** Resolves once every partition of `topics` has a leader, or throws after `timeoutMs`. */
+async function waitForLeaders(client: Admin, topics: string[], timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const metadata = await client.fetchTopicMetadata({ topics });
+      if (metadata.topics.every((topic) => topic.partitions.length > 0 && topic.partitions.every((partition) => partition.leader >= 0))) return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+    }
+    if (Date.now() > deadline) throw new Error(`Kafka topics ${topics.join(', ')} have no partition leaders after ${timeoutMs} ms; check the brokers`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }

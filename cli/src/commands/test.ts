@@ -15,6 +15,8 @@ function run(script: string, args: string[], io: CommandIO): Promise<number> {
 interface VitestSummary {
   numPassedTests: number;
   numFailedTests: number;
+  /** Files whose setup failed: their tests count as skipped, so they are counted here as failures. */
+  numFailedTestSuites: number;
   numPendingTests: number;
   numTodoTests: number;
 }
@@ -48,7 +50,8 @@ Arguments after "test" go to vitest, e.g. "gatehouse test gateway/" runs the gat
       const code = await run('node_modules/vitest/vitest.mjs', ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...args], io);
       const summary = JSON.parse(await readFile(report, 'utf8').catch(() => 'null')) as VitestSummary | null;
       if (summary) {
-        io.stdout.write(`Tests: ${summary.numPassedTests} passed, ${summary.numFailedTests} failed, ${summary.numPendingTests + summary.numTodoTests} skipped\n`);
+        const failed = summary.numFailedTests + summary.numFailedTestSuites;
+        io.stdout.write(`Tests: ${summary.numPassedTests} passed, ${failed} failed, ${summary.numPendingTests + summary.numTodoTests} skipped\n`);
       }
       return code;
     } finally {

@@ -15,8 +15,7 @@ function run(script: string, args: string[], io: CommandIO): Promise<number> {
 interface VitestSummary {
   numPassedTests: number;
   numFailedTests: number;
-  /** Files whose setup failed: their tests count as skipped, so they are counted here as failures. */
-  numFailedTestSuites: number;
+  testResults: Array<{ status: string; assertionResults: Array<{ status: string }> }>;
   numPendingTests: number;
   numTodoTests: number;
 }
@@ -50,7 +49,9 @@ Arguments after "test" go to vitest, e.g. "gatehouse test gateway/" runs the gat
       const code = await run('node_modules/vitest/vitest.mjs', ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...args], io);
       const summary = JSON.parse(await readFile(report, 'utf8').catch(() => 'null')) as VitestSummary | null;
       if (summary) {
-        const failed = summary.numFailedTests + summary.numFailedTestSuites;
+        // A file whose setup failed reports its tests as skipped; it counts here as one failure.
+        const brokenFiles = summary.testResults.filter((file) => file.status === 'failed' && !file.assertionResults.some((test) => test.status === 'failed')).length;
+        const failed = summary.numFailedTests + brokenFiles;
         io.stdout.write(`Tests: ${summary.numPassedTests} passed, ${failed} failed, ${summary.numPendingTests + summary.numTodoTests} skipped\n`);
       }
       return code;

@@ -31,6 +31,15 @@ function checkDetector(detector: Detector, requireExamples: boolean): void {
   } catch (error) {
     throw invalid(`RE2 rejects the pattern: ${(error as Error).message}`);
   }
+  if (detector.prefilter !== undefined) {
+    let prefilter: RE2;
+    try {
+      prefilter = new RE2(detector.prefilter);
+    } catch (error) {
+      throw invalid(`RE2 rejects the prefilter: ${(error as Error).message}`);
+    }
+    if (prefilter.test('')) throw invalid('the prefilter matches the empty string, so it would select every string; make it require a character');
+  }
   for (const word of [...(detector.context?.words ?? []), ...(detector.context?.against ?? [])]) {
     if (word === '' || word !== word.toLowerCase()) {
       throw invalid(`context word "${word}" must be non-empty and lowercase: context is matched against lowercased text`);

@@ -69,6 +69,15 @@ export interface Detector {
    * characters, so a value's character class must not admit `\x00`.
    */
   pattern: string;
+  /**
+   * RE2 syntax: an expression that every match of `pattern` contains within the string the match's
+   * value lies in — the pattern's key words, a literal every alternative has, or a loosened piece of
+   * the value. One pass of all prefilters over a payload finds the strings worth scanning, and only
+   * those strings meet this detector's `pattern`; without a prefilter every string does. It must not
+   * match the empty string, and may admit `\x00` (the separator) only as a boundary character at its
+   * start or end. Cheap to match means short and without long counted repetitions.
+   */
+  prefilter?: string;
   /** Rejects a matched value the pattern alone cannot rule out (a checksum, a reserved range, a placeholder). */
   validate?: (value: string) => boolean;
   /** How likely a match is really this kind of data, 0 to 1, before context. */

@@ -1,5 +1,7 @@
 import RE2 from 're2';
 import type { Detector } from './detector.ts';
+import { charOffset, joinTexts, textAt, textWindow, type JoinedTexts } from './joined-texts.ts';
+import { createPrefilter, type Prefilter } from './prefilter.ts';
 
 /** RE2's DFA thrashes on large sets (seconds per scan); shards of this size stay fast. */
 export const MAX_PATTERNS_PER_SET = 25;
@@ -18,7 +20,8 @@ export interface TextScanner {
   /**
    * Matches in each of `texts` of the detectors whose ids are in `enabled` (all when omitted),
    * ordered by detector then position. The texts are scanned as one NUL-joined buffer: one
-   * RE2.Set pass per shard for a whole payload, however many strings it has.
+   * prefilter pass (and one RE2.Set pass per shard of detectors without a prefilter) for a whole
+   * payload, however many strings it has.
    */
   scanTexts(texts: readonly string[], enabled?: ReadonlySet<string>): TextMatch[];
 }
@@ -34,94 +37,102 @@ interface Shard {
   members: CompiledDetector[];
 }
 
-/** Byte and character positions of each text inside the joined buffer. */
-interface JoinedInput {
-  buffer: Buffer;
-  texts: readonly string[];
-  /** byteStarts[i] is where text i starts; byteStarts[texts.length] is one past the end (plus the separator). */
-  byteStarts: Float64Array;
-  ascii: boolean;
+/** How one set of enabled detectors is scanned: prefiltered detectors, and sharded sets for the others. */
+interface ScanPlan {
+  prefilter?: Prefilter;
+  /** The prefiltered detectors' compiled forms, in the prefilter's order. */
+  prefiltered: CompiledDetector[];
+  shards: Shard[];
+}
+
+export interface TextScannerOptions {
+  maxPatternsPerSet?: number;
+  /**
+   * Whether detectors with a `prefilter` are selected by it (the default) rather than by RE2.Set
+   * shards of their patterns. Both find the same matches; `false` is the reference the tests
+   * compare against.
+   */
+  prefilter?: boolean;
 }
 
 /**
- * Compiles detectors into RE2.Set prefilters plus one exact expression each. The joined text is
- * checked against each set, and only the detectors a set flags run their exact expression and
- * validator.
+ * Compiles detectors into a first stage that selects, for each detector, the texts that may hold
+ * a match: the union of the detectors' prefilters (`prefilter.ts`), or RE2.Set prefilters of the
+ * patterns themselves for detectors without one. Only selected detectors run their exact
+ * expression and validator, on the selected texts (prefilter) or on the whole joined buffer (sets).
  */
-export function createTextScanner(detectors: readonly Detector[], options: { maxPatternsPerSet?: number } = {}): TextScanner {
+export function createTextScanner(detectors: readonly Detector[], options: TextScannerOptions = {}): TextScanner {
   const shardSize = options.maxPatternsPerSet ?? MAX_PATTERNS_PER_SET;
   if (!Number.isInteger(shardSize) || shardSize < 1) {
     throw new RangeError(`maxPatternsPerSet must be a positive integer, got ${shardSize}`);
   }
+  const usePrefilters = options.prefilter ?? true;
   const compiled = detectors.map((detector) => ({ detector, exact: new RE2(detector.pattern, 'gd') }));
-  const shards: Shard[] = [];
-  for (let i = 0; i < compiled.length; i += shardSize) {
-    const members = compiled.slice(i, i + shardSize);
-    shards.push({ set: new RE2.Set(members.map((member) => member.detector.pattern)), members });
-  }
+
+  const planFor = (members: CompiledDetector[]): ScanPlan => {
+    const prefiltered = usePrefilters ? members.filter((member) => member.detector.prefilter !== undefined) : [];
+    const others = members.filter((member) => !prefiltered.includes(member));
+    const shards: Shard[] = [];
+    for (let i = 0; i < others.length; i += shardSize) {
+      const shard = others.slice(i, i + shardSize);
+      shards.push({ set: new RE2.Set(shard.map((member) => member.detector.pattern)), members: shard });
+    }
+    const prefilter = prefiltered.length > 0 ? createPrefilter(prefiltered.map((member) => member.detector)) : undefined;
+    return { prefilter, prefiltered, shards };
+  };
+  // Profiles keep their enabled set for the life of the engine: one plan each.
+  const plans = new WeakMap<ReadonlySet<string>, ScanPlan>();
+  const everything = planFor(compiled);
+  const planOf = (enabled: ReadonlySet<string> | undefined): ScanPlan => {
+    if (enabled === undefined) return everything;
+    let plan = plans.get(enabled);
+    if (plan === undefined) plans.set(enabled, (plan = planFor(compiled.filter((member) => enabled.has(member.detector.id)))));
+    return plan;
+  };
+  const order = new Map(detectors.map((detector, index) => [detector, index]));
 
   return {
     detectors,
     scanTexts(texts, enabled) {
       if (texts.length === 0) return [];
-      const isEnabled = (member: CompiledDetector) => enabled === undefined || enabled.has(member.detector.id);
+      const plan = planOf(enabled);
       const input = joinTexts(texts);
-      const matches: TextMatch[] = [];
-      for (const shard of shards) {
-        if (!shard.members.some(isEnabled)) continue;
-        for (const index of shard.set.match(input.buffer)) {
-          const member = shard.members[index]!;
-          if (isEnabled(member)) exactMatches(member, input, matches);
+      const byDetector: TextMatch[][] = [];
+      const into = (member: CompiledDetector) => (byDetector[order.get(member.detector)!] ??= []);
+      if (plan.prefilter !== undefined) {
+        const candidates = plan.prefilter.candidates(input);
+        for (let i = 0; i < candidates.length; i++) {
+          const member = plan.prefiltered[i]!;
+          for (const text of candidates[i]!) exactMatches(member, input, into(member), textWindow(input, text));
         }
       }
-      return matches;
+      for (const shard of plan.shards) {
+        for (const index of shard.set.match(input.buffer)) exactMatches(shard.members[index]!, input, into(shard.members[index]!));
+      }
+      return byDetector.flat();
     },
   };
 }
 
-function joinTexts(texts: readonly string[]): JoinedInput {
-  const joined = texts.length === 1 ? texts[0]! : texts.join('\0');
-  const buffer = Buffer.from(joined, 'utf8');
-  const ascii = buffer.length === joined.length;
-  const byteStarts = new Float64Array(texts.length + 1);
-  let position = 0;
-  for (let i = 0; i < texts.length; i++) {
-    byteStarts[i] = position;
-    position += (ascii ? texts[i]!.length : Buffer.byteLength(texts[i]!, 'utf8')) + 1;
-  }
-  byteStarts[texts.length] = position;
-  return { buffer, texts, byteStarts, ascii };
-}
-
-/** The text holding a byte position: the last whose start is at or before it. */
-function textAt(input: JoinedInput, byte: number): number {
-  let low = 0;
-  let high = input.texts.length - 1;
-  while (low < high) {
-    const middle = (low + high + 1) >> 1;
-    if (input.byteStarts[middle]! <= byte) low = middle;
-    else high = middle - 1;
-  }
-  return low;
-}
-
-function charOffset(input: JoinedInput, text: number, byte: number): number {
-  const start = input.byteStarts[text]!;
-  return input.ascii ? byte - start : input.buffer.toString('utf8', start, byte).length;
-}
-
-function exactMatches(member: CompiledDetector, input: JoinedInput, out: TextMatch[]): void {
+/**
+ * Matches of one detector in the joined buffer, or in the bytes `[from, to)` of it: one text and
+ * its separators (the pattern sees what it would see in the whole buffer).
+ */
+function exactMatches(member: CompiledDetector, input: JoinedTexts, out: TextMatch[], [from, to]: [number, number] = [0, input.buffer.length]): void {
   const { detector, exact } = member;
+  const scanned = from === 0 && to === input.buffer.length ? input.buffer : input.buffer.subarray(from, to);
   exact.lastIndex = 0;
-  for (let match = exact.exec(input.buffer); match !== null; match = exact.exec(input.buffer)) {
-    const [byteStart, byteEnd] = valueSpan(match.indices!);
+  for (let match = exact.exec(scanned); match !== null; match = exact.exec(scanned)) {
+    const [valueStart, valueEnd] = valueSpan(match.indices!);
+    const byteStart = from + valueStart;
+    const byteEnd = from + valueEnd;
     const text = textAt(input, byteStart);
     const textEnd = input.byteStarts[text + 1]! - 1;
     if (byteEnd > textEnd) {
       // The match ran over the separator into the next string (only patterns that admit NUL do):
       // scan this string on its own, then go on with the next.
       matchesInOneText(member, input.texts[text]!, text, out);
-      exact.lastIndex = textEnd + 1;
+      exact.lastIndex = textEnd + 1 - from;
       continue;
     }
     const start = charOffset(input, text, byteStart);
@@ -130,12 +141,12 @@ function exactMatches(member: CompiledDetector, input: JoinedInput, out: TextMat
     if (detector.validate === undefined || detector.validate(value)) {
       out.push({ detector, text, start, end });
       // Resume at the value's end, not the match's: trailing context may be the next value's leading context.
-      exact.lastIndex = Math.max(byteEnd, match.index + 1);
+      exact.lastIndex = Math.max(valueEnd, match.index + 1);
     } else {
       // A rejected match may have swallowed the start of a real value ("…6789 4111 1111 1111 1111"
       // read as one card): retry just after its start. Validated patterns are bounded in length,
       // so the rescanning stays proportional to the text.
-      exact.lastIndex = Math.max(byteStart, match.index) + 1;
+      exact.lastIndex = Math.max(valueStart, match.index) + 1;
     }
   }
 }

@@ -8,6 +8,7 @@ export const awsAccessKeyId: Detector = {
   description: 'An AWS access key id: AKIA (long-term) or ASIA (temporary) followed by 16 base32 characters.',
   pattern: delimited('(?:AKIA|ASIA)[A-Z2-7]{16}'),
   // AKIAIOSFODNN7EXAMPLE is the key id of every AWS documentation example.
+  prefilter: '(?:AKIA|ASIA)[A-Z2-7]{4}',
   validate: (value) => !isPlaceholder(value),
   confidence: 0.95,
   positives: [

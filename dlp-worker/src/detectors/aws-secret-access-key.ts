@@ -11,6 +11,8 @@ export const awsSecretAccessKey: Detector = {
   pattern:
     '(?i:aws_?secret_?access_?key|secret_?access_?key|aws_?secret(?:_?key)?)["\']?\\s{0,3}[:=]{1,2}\\s{0,3}["\']?' +
     '(?P<value>[A-Za-z0-9/+]{40})(?:$|[^A-Za-z0-9/+=])',
+  // The key words the pattern starts with.
+  prefilter: '(?i:aws_?secret_?access_?key|secret_?access_?key|aws_?secret(?:_?key)?)',
   validate: isSecretKey,
   confidence: 0.95,
   keyed: { keys: ['awssecretaccesskey', 'secretaccesskey', 'awssecretkey', 'awssecret'], accepts: isSecretKey, confidence: 0.95 },

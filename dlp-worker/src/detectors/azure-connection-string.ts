@@ -9,6 +9,7 @@ export const azureConnectionString: Detector = {
   pattern:
     '(?P<value>DefaultEndpointsProtocol=https?;AccountName=[A-Za-z0-9]{3,24};AccountKey=[A-Za-z0-9+/]{86}==(?:;[A-Za-z]+=[^;\\s"\'\\x00]+)*' +
     '|Endpoint=sb://[A-Za-z0-9.-]+/?;SharedAccessKeyName=[^;\\s"\'\\x00]+;SharedAccessKey=[A-Za-z0-9+/]{43}=(?:;EntityPath=[^;\\s"\'\\x00]+)?)',
+  prefilter: 'DefaultEndpointsProtocol=https?;AccountName=|Endpoint=sb://',
   validate: (value) => looksLikeSecret(value.slice(value.lastIndexOf('Key=') + 4).split(';')[0]!, { minEntropy: 4 }),
   confidence: 0.98,
   positives: [

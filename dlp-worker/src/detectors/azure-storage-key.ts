@@ -9,6 +9,8 @@ export const azureStorageKey: Detector = {
   type: 'credential',
   description: 'An Azure storage account key: 88 base64 characters ending in ==, after AccountKey or an Azure storage word, or in a member so named.',
   pattern: '(?i:accountkey|account_key|storage_?key|azure_storage_(?:account_)?key|primary_?key)["\']?\\s{0,3}[:=]\\s{0,3}["\']?(?P<value>[A-Za-z0-9+/]{86}==)',
+  // The key words the pattern starts with.
+  prefilter: '(?i:accountkey|account_key|storage_?key|azure_storage_(?:account_)?key|primary_?key)',
   validate: isStorageKey,
   confidence: 0.95,
   keyed: { keys: ['accountkey', 'storagekey', 'azurestoragekey', 'azurestorageaccountkey', 'storageaccountkey'], accepts: isStorageKey, confidence: 0.95 },

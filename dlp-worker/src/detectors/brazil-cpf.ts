@@ -8,6 +8,8 @@ export const brazilCpf: Detector = {
   description: 'A Brazilian CPF: NNN.NNN.NNN-NN (or 11 digits next to "CPF") with both mod-11 check digits valid.',
   // Eleven bare digits are any number; they count only right after "CPF".
   pattern: `(?:^|[^0-9.-])(?P<value>[0-9]{3}\\.[0-9]{3}\\.[0-9]{3}-[0-9]{2})(?:$|[^0-9.-])|(?i:\\bcpf)[^0-9\\x00]{0,12}?(?P<value2>[0-9]{11})(?:$|[^0-9])`,
+  // The formatted value, or the key word the bare form needs.
+  prefilter: '[0-9]{3}\\.[0-9]{3}\\.[0-9]{3}-[0-9]{2}|(?i:\\bcpf)',
   validate: (value) => isValidCpf(VALUE_NORMALIZERS.digits(value)),
   confidence: 0.9,
   context: { words: ['cpf', 'cadastro de pessoas'], confidence: 0.95 },

@@ -15,6 +15,7 @@ export const canadaSin: Detector = {
   type: 'national_id',
   description: 'A Canadian Social Insurance Number: NNN-NNN-NNN or NNN NNN NNN with a valid Luhn checksum, next to "SIN" or "social insurance".',
   pattern: delimited('[0-9]{3}[ -][0-9]{3}[ -][0-9]{3}', '[^0-9-]'),
+  prefilter: '(?:^|[^0-9-])[0-9]{3}[ -][0-9]{3}[ -][0-9]{3}(?:$|[^0-9-])',
   validate: isSin,
   confidence: 0.3,
   context: { words: ['sin', 'social insurance', 'nas', 'assurance sociale'], confidence: 0.9 },

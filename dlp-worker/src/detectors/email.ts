@@ -10,6 +10,8 @@ export const email: Detector = {
     '(?P<value>[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z]{2,24})' +
     '(?:$|[^A-Za-z0-9-])',
   // Retina image names (logo@2x.png) and message ids (<uuid@host>) are address-shaped but name nobody.
+  // The @ with a local-part character before it and a domain character after it.
+  prefilter: '[A-Za-z0-9._%+-]@[A-Za-z0-9]',
   validate: (value) => !/\.(?:png|jpe?g|gif|svg|webp)$/i.test(value) && !/^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{16,})@/i.test(value),
   confidence: 0.95,
   normalize: VALUE_NORMALIZERS.lowercase,

@@ -15,6 +15,7 @@ export const franceNir: Detector = {
   type: 'national_id',
   description: 'A French social security number (NIR/INSEE): sex, year, month, department, commune, order and a valid mod-97 key, optionally spaced.',
   pattern: delimited('[12] ?[0-9]{2} ?(?:0[1-9]|1[0-2]|[2-9][0-9]) ?(?:[0-9]{2}|2[AB]) ?[0-9]{3} ?[0-9]{3} ?[0-9]{2}', '[^0-9A-Za-z]'),
+  prefilter: '(?:^|[^0-9A-Za-z])[12] ?[0-9]{2} ?(?:0[1-9]|1[0-2]|[2-9][0-9]) ?(?:[0-9]{2}|2[AB]) ?[0-9]{3}',
   validate: isValidNir,
   confidence: 0.85,
   context: { words: ['nir', 'insee', 'securite sociale', 'sécurité sociale', 'secu', 'numéro de sécurité'], confidence: 0.97 },

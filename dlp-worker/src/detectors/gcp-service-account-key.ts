@@ -12,6 +12,7 @@ export const gcpServiceAccountKey: Detector = {
   type: 'credential',
   description: 'A Google Cloud service-account key (the private_key_id of a key file) in text or in a member so named.',
   pattern: 'private_key_id\\\\?"?\\s{0,3}[:=]\\s{0,3}\\\\?"?(?P<value>[0-9a-f]{40})(?:$|[^0-9a-f])',
+  prefilter: 'private_key_id',
   validate: isKeyId,
   confidence: 0.95,
   keyed: { keys: ['privatekeyid'], accepts: isKeyId, confidence: 0.95 },

@@ -16,6 +16,8 @@ export const genericSecret: Detector = {
   pattern:
     `(?:^|[^A-Za-z0-9])(?i:${KEY_WORDS})[A-Za-z0-9_.-]{0,24}\\\\?["']?\\s{0,3}(?:[:=]{1,2}|=>)\\s{0,3}\\\\?["']?` +
     '(?P<value>[^\\s"\'`,;<>()\\[\\]{}\\\\\\x00]{8,200})',
+  // The pattern up to its key words.
+  prefilter: `(?:^|[^A-Za-z0-9])(?i:${KEY_WORDS})`,
   validate: (value) => looksLikeSecret(value),
   confidence: 0.8,
   keyed: {

@@ -7,6 +7,7 @@ export const githubToken: Detector = {
   type: 'credential',
   description: 'A GitHub token: personal (ghp_), OAuth (gho_), user-to-server (ghu_), server-to-server (ghs_), refresh (ghr_) or fine-grained (github_pat_).',
   pattern: delimited('gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}', '[^A-Za-z0-9_]'),
+  prefilter: 'gh[pousr]_|github_pat_',
   validate: (value) => !isPlaceholder(value.slice(4)),
   confidence: 0.97,
   positives: [

@@ -7,6 +7,7 @@ export const httpAuthHeader: Detector = {
   type: 'credential',
   description: 'The credentials of an HTTP Authorization header: Basic (base64 user:password) or Bearer / Token (a random token).',
   pattern: '(?i:authorization\\s{0,3}[:=]\\s{0,3}["\']?(?:basic|bearer|token)|-u) ["\']?(?P<value>[A-Za-z0-9._~+/:-]{12,1000}={0,2})',
+  prefilter: '(?i:authorization|-u )',
   validate: (value) => looksLikeSecret(value, { minLength: 12 }),
   confidence: 0.9,
   yieldsTo: ['jwt', 'github_token', 'gitlab_token', 'slack_token', 'openai_api_key', 'anthropic_api_key', 'stripe_key', 'npm_token'],

@@ -8,6 +8,8 @@ export const iban: Detector = {
   type: 'financial',
   description: 'An International Bank Account Number: country code, check digits and account, with the length of its country and a valid mod-97 checksum.',
   pattern: delimited('[A-Z]{2}[0-9]{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?'),
+  // The boundary, country, check digits and the two groups every IBAN has.
+  prefilter: '(?:^|[^A-Za-z0-9])[A-Z]{2}[0-9]{2} ?[A-Z0-9]{4} ?[A-Z0-9]{4}',
   validate: (value) => isValidIban(VALUE_NORMALIZERS.alphanumeric(value)),
   confidence: 0.95,
   normalize: VALUE_NORMALIZERS.alphanumeric,

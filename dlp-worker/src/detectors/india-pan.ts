@@ -7,6 +7,7 @@ export const indiaPan: Detector = {
   type: 'national_id',
   description: 'An Indian Permanent Account Number: five letters (the fourth a holder type), four digits, a letter.',
   pattern: delimited('[A-Z]{3}[ABCFGHLJPT][A-Z][0-9]{4}[A-Z]'),
+  prefilter: '(?:^|[^A-Za-z0-9])[A-Z]{3}[ABCFGHLJPT][A-Z][0-9]{4}[A-Z](?:$|[^A-Za-z0-9])',
   validate: (value) => value.slice(5, 9) !== '0000',
   confidence: 0.7,
   context: { words: ['pan', 'permanent account', 'income tax'], confidence: 0.95 },

@@ -8,6 +8,8 @@ export const ipv4: Detector = {
   type: 'pii',
   description: 'An IPv4 address in dotted decimal (each octet 0-255), except the unspecified and broadcast addresses.',
   pattern: `(?:^|[^0-9A-Za-z.])(?P<value>${OCTET}(?:\\.${OCTET}){3})(?:$|[^0-9.]|\\.$|\\.[^0-9])`,
+  // Four dotted groups of at most three digits, each octet loosened to that.
+  prefilter: '(?:^|[^0-9A-Za-z.])[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]',
   validate: (value) => value !== '0.0.0.0' && value !== '255.255.255.255',
   confidence: 0.75,
   context: {

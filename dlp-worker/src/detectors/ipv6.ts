@@ -11,6 +11,8 @@ export const ipv6: Detector = {
   pattern:
     `(?:^|[^0-9A-Za-z:.])(?P<value>(?:${HEX}:){7}${HEX}|(?:${HEX}:){1,6}:(?:${HEX}(?::${HEX}){0,5})?|::${HEX}(?::${HEX}){1,6})` +
     '(?:$|[^0-9A-Za-z:])',
+  // A compressed form has ::, a full one eight groups (so at least four in a row).
+  prefilter: '::|[0-9A-Fa-f]:[0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{1,4}:[0-9A-Fa-f]',
   validate: (value) => isIPv6(value) && value.split(':').filter((group) => group !== '').length >= 3 && value !== '::1',
   confidence: 0.85,
   positives: ['client 2001:db8:85a3::8a2e:370:7334', 'ip=fe80::1ff:fe23:4567:890a', '2001:0db8:0000:0000:0000:ff00:0042:8329'],

@@ -16,6 +16,7 @@ export const jwt: Detector = {
   type: 'credential',
   description: 'A JSON Web Token (JWS compact form): base64url header naming an algorithm, payload and signature.',
   pattern: delimited('eyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{0,1000}', '[^A-Za-z0-9_.-]'),
+  prefilter: 'eyJ',
   validate: hasJwtHeader,
   confidence: 0.95,
   positives: [

@@ -6,6 +6,8 @@ export const macAddress: Detector = {
   type: 'pii',
   description: 'A MAC (hardware) address: six hexadecimal pairs separated by colons or dashes.',
   pattern: '(?:^|[^0-9A-Fa-f:-])(?P<value>[0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2}){5}|[0-9A-Fa-f]{2}(?:-[0-9A-Fa-f]{2}){5})(?:$|[^0-9A-Fa-f:-])',
+  // The first four of six pairs, either separator.
+  prefilter: '[0-9A-Fa-f]{2}[:-][0-9A-Fa-f]{2}[:-][0-9A-Fa-f]{2}[:-][0-9A-Fa-f]{2}',
   validate: (value) => !/^(?:00[:-]){5}00$/.test(value) && !/^(?:ff[:-]){5}ff$/i.test(value),
   confidence: 0.7,
   context: { words: ['mac', 'mac address', 'ether', 'hwaddr', 'bssid', 'device', 'wifi', 'hardware'], confidence: 0.9 },

@@ -8,6 +8,7 @@ export const openaiApiKey: Detector = {
   type: 'credential',
   description: 'An OpenAI API key: sk-proj-, sk-svcacct- or sk-admin- keys, or legacy sk- keys with the T3BlbkFJ marker.',
   pattern: delimited('sk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{40,200}|sk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20}', '[^A-Za-z0-9_-]'),
+  prefilter: 'sk-(?:proj|svcacct|admin)-|T3BlbkFJ',
   validate: (value) => !isPlaceholder(value.slice(3)),
   confidence: 0.97,
   positives: [

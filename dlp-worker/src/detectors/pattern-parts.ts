@@ -29,5 +29,10 @@ export function standaloneNumber(value: string): string {
  */
 export function afterWords(words: readonly string[], value: string, options: { gap?: number; digits?: boolean; outside?: string } = {}): string {
   const gap = options.digits ? GAP_BEFORE_DIGITS : GAP;
-  return `(?i:\\b(?:${words.join('|')}))${gap}{0,${options.gap ?? 16}}?(?P<value>${value})(?:$|${options.outside ?? NOT_ALPHANUMERIC})`;
+  return `${keyWords(words)}${gap}{0,${options.gap ?? 16}}?(?P<value>${value})(?:$|${options.outside ?? NOT_ALPHANUMERIC})`;
+}
+
+/** The key words `afterWords` starts with: every match of its pattern begins with a match of these. */
+export function keyWords(words: readonly string[]): string {
+  return `(?i:\\b(?:${words.join('|')}))`;
 }

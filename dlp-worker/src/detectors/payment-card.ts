@@ -19,6 +19,8 @@ export const paymentCard: Detector = {
     const digits = VALUE_NORMALIZERS.digits(match);
     return cardBrandOf(digits) !== undefined && passesLuhn(digits);
   },
+  // Eleven digits, separators where any of the three layouts has one, after a character that is no digit, letter or _ (every boundary alternative ends with one).
+  prefilter: '(?:^|[^0-9A-Za-z_])[0-9]{4}[ -]?[0-9]{4}[ -]?[0-9]{2}[ -]?[0-9]',
   confidence: 0.9,
   context: { words: ['card', 'card number', 'visa', 'mastercard', 'amex', 'credit', 'debit', 'pan', 'cc'], confidence: 0.98 },
   normalize: VALUE_NORMALIZERS.digits,

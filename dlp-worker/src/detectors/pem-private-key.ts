@@ -12,6 +12,7 @@ export const pemPrivateKey: Detector = {
   pattern:
     '-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----' +
     '(?:[\\s\\S]*?-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|[\\s\\S]*)',
+  prefilter: '-----BEGIN ',
   confidence: 0.99,
   positives: [
     '-----BEGIN RSA PRIVATE KEY-----\nMIIBOgIBAAJBAKfakefakefakefakeFAKE0123456789abcdef\n-----END RSA PRIVATE KEY-----',

@@ -17,6 +17,8 @@ export const phone: Detector = {
     '|(?:1[ .-]?)?(?:\\([2-9][0-9]{2}\\)[ .-]?|[2-9][0-9]{2}[ .-])[2-9][0-9]{2}[ .-][0-9]{4}' +
     ')' +
     '(?:$|[^0-9A-Za-z_])',
+  // The start of the + form, or the area code, exchange and line every NANP form ends with.
+  prefilter: '(?:^|[^0-9A-Za-z_+])\\+[1-9]|(?:\\([2-9][0-9]{2}\\)[ .-]?|[2-9][0-9]{2}[ .-])[2-9][0-9]{2}[ .-][0-9]{4}',
   confidence: 0.6,
   context: { words: ['phone', 'tel', 'telephone', 'mobile', 'cell', 'call', 'fax', 'sms', 'whatsapp', 'contact', 'ph'], confidence: 0.9 },
   normalize: VALUE_NORMALIZERS.digits,

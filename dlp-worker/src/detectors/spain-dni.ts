@@ -16,6 +16,7 @@ export const spainDni: Detector = {
   type: 'national_id',
   description: 'A Spanish DNI/NIF (8 digits and a letter) or NIE (X, Y or Z, 7 digits and a letter) with a valid mod-23 control letter.',
   pattern: delimited('[0-9]{8}-?[A-Z]|[XYZ]-?[0-9]{7}-?[A-Z]'),
+  prefilter: '(?:^|[^A-Za-z0-9])(?:[0-9]{8}-?[A-Z]|[XYZ]-?[0-9]{7}-?[A-Z])(?:$|[^A-Za-z0-9])',
   validate: isDniOrNie,
   confidence: 0.8,
   context: { words: ['dni', 'nif', 'nie', 'documento'], confidence: 0.97 },

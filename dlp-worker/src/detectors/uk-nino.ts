@@ -14,6 +14,7 @@ export const ukNino: Detector = {
   type: 'national_id',
   description: 'A UK National Insurance number: two prefix letters under HMRC rules, six digits, suffix A-D, optionally spaced.',
   pattern: delimited('[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?[0-9]{2} ?[0-9]{2} ?[0-9]{2} ?[A-D]'),
+  prefilter: '(?:^|[^A-Za-z0-9])[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?[0-9]{2} ?[0-9]{2} ?[0-9]{2} ?[A-D](?:$|[^A-Za-z0-9])',
   validate: (value) => !EXCLUDED_PREFIXES.has(value.slice(0, 2)),
   confidence: 0.8,
   context: { words: ['national insurance', 'nino', 'ni number', 'ni no'], confidence: 0.97 },

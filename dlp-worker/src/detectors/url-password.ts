@@ -21,6 +21,7 @@ export function urlPasswordDetector(options: {
     type: options.type ?? 'credential',
     description: options.description,
     pattern: `(?i:\\b(?:${options.schemes.join('|')}))://[^\\s:/@"'\\x00]{0,128}:(?P<value>[^\\s/@"'\\x00]{1,256})@[A-Za-z0-9.\\[-]`,
+    prefilter: `(?i:\\b(?:${options.schemes.join('|')}))://`,
     validate: (value) => !EXAMPLE_PASSWORDS.has(value.toLowerCase()) && !isPlaceholder(value) && !/^\*+$/.test(value),
     confidence: 0.95,
     positives: options.positives,

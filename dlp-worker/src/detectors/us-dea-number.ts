@@ -13,6 +13,7 @@ export const usDeaNumber: Detector = {
   type: 'health',
   description: 'A US DEA registration number: a registrant-type letter, a letter (or 9), seven digits with a valid check digit.',
   pattern: delimited('[ABCDEFGHJKLMPRSTUX][A-Z9][0-9]{7}'),
+  prefilter: '(?:^|[^A-Za-z0-9])[ABCDEFGHJKLMPRSTUX][A-Z9][0-9]{7}(?:$|[^A-Za-z0-9])',
   validate: isDeaNumber,
   confidence: 0.75,
   context: { words: ['dea', 'prescriber', 'registration'], confidence: 0.95 },

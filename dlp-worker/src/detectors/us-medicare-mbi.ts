@@ -11,6 +11,7 @@ export const usMedicareMbi: Detector = {
   type: 'health',
   description: 'A US Medicare Beneficiary Identifier: 11 characters in the CMS layout (digit, letter, alphanumeric, digit, …) without S, L, O, I, B, Z.',
   pattern: delimited(`[1-9]${L}${A}[0-9]-?${L}${A}[0-9]-?${L}{2}[0-9]{2}`),
+  prefilter: `(?:^|[^A-Za-z0-9])[1-9]${L}${A}[0-9]-?${L}`,
   confidence: 0.75,
   context: { words: ['medicare', 'mbi', 'beneficiary'], confidence: 0.97 },
   normalize: VALUE_NORMALIZERS.alphanumeric,

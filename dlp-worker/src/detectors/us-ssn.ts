@@ -18,6 +18,7 @@ export const usSsn: Detector = {
   description:
     'A US Social Security number written NNN-NN-NNNN, excluding numbers the SSA never issues (area 000, 666 or 9xx, group 00, serial 0000).',
   pattern: '(?:^|[^0-9-])(?P<value>[0-9]{3}-[0-9]{2}-[0-9]{4})(?:$|[^0-9-])',
+  prefilter: '(?:^|[^0-9-])[0-9]{3}-[0-9]{2}-[0-9]{4}',
   validate: isIssuableSsn,
   confidence: 0.85,
   context: { words: ['ssn', 'social security', 'social sec', 'taxpayer'], confidence: 0.97 },

@@ -7,6 +7,8 @@ import { readLiveControlFile } from './local-query-endpoint.ts';
 /** Read-only access to the audit store from a command that does not own it. */
 export interface AuditStoreReader {
   query(sql: string): Promise<ReadOnlyQueryResult>;
+  /** A named compliance query, parameters bound server-side. */
+  runNamed(name: string, params: Record<string, string>): Promise<ReadOnlyQueryResult>;
   close(): Promise<void>;
 }
 
@@ -20,21 +22,22 @@ class AuditStoreReaderError extends Error {}
 export async function openAuditStoreReader(store: StoreSettings, logger: Logger): Promise<AuditStoreReader> {
   if (store.kind === 'chdb' && (await readLiveControlFile(store.path))) {
     return {
-      query: (sql) => queryRunningProcess(store.path, sql),
+      query: (sql) => queryRunningProcess(store.path, { sql }),
+      runNamed: (name, params) => queryRunningProcess(store.path, { name, params }),
       close: async () => undefined,
     };
   }
   const opened = await openAuditStore(store, logger);
-  return { query: (sql) => opened.query(sql), close: () => opened.close() };
+  return { query: (sql) => opened.query(sql), runNamed: (name, params) => opened.runNamed(name, params), close: () => opened.close() };
 }
 
-async function queryRunningProcess(chdbPath: string, sql: string): Promise<ReadOnlyQueryResult> {
+async function queryRunningProcess(chdbPath: string, request: { sql: string } | { name: string; params: Record<string, string> }): Promise<ReadOnlyQueryResult> {
   const running = await readLiveControlFile(chdbPath);
   if (!running) throw new AuditStoreReaderError(`the gatehouse process that held ${chdbPath} has stopped; run the command again`);
   const response = await fetch(`${running.url}/local/audit/query`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${running.secret}` },
-    body: JSON.stringify({ sql }),
+    body: JSON.stringify(request),
   });
   const body = (await response.json()) as { error?: { message: string } };
   if (!response.ok) throw new AuditStoreReaderError(body.error?.message ?? `the running gatehouse (pid ${running.pid}) answered ${response.status}`);

@@ -2,7 +2,6 @@ import {
   COMPLIANCE_QUERIES,
   formatRowsAsCsv,
   formatRowsAsTable,
-  ReadOnlyQueryResultSchema,
   type ReadOnlyQueryResult,
 } from '../../../../audit-ingest/src/index.ts';
 import type { Command, CommandIO } from '../../command.ts';
@@ -10,39 +9,19 @@ import { loadStoreSettings } from '../../config/load-settings.ts';
 import type { StoreSettings } from '../../config/runtime-settings.ts';
 import { createLogger } from '../../logger.ts';
 import { parseCommandArgs, UsageError } from '../../parse-args.ts';
-import { openAuditStore, type AuditStore } from '../../run/audit-ingest-role.ts';
-import { readLiveControlFile } from '../../run/local-query-endpoint.ts';
-
-class AuditQueryError extends Error {}
+import { openAuditStoreReader } from '../../run/audit-store-reader.ts';
 
 /** What to run: one SQL statement, or a named query with its parameters. */
 type QueryRequest = { sql: string } | { name: string; params: Record<string, string> };
 
 const FORMATS = ['table', 'csv', 'json'] as const;
 
-/**
- * Runs a read-only query. A chDB store admits one process, so when `gatehouse start` holds it the
- * query goes to that process over loopback; otherwise the store is opened here.
- */
 async function runQuery(store: StoreSettings, request: QueryRequest, io: CommandIO): Promise<ReadOnlyQueryResult> {
-  if (store.kind === 'chdb') {
-    const running = await readLiveControlFile(store.path);
-    if (running) {
-      const response = await fetch(`${running.url}/local/audit/query`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${running.secret}` },
-        body: JSON.stringify(request),
-      });
-      const body = (await response.json()) as { error?: { message: string } };
-      if (!response.ok) throw new AuditQueryError(body.error?.message ?? `the running gatehouse (pid ${running.pid}) answered ${response.status}`);
-      return ReadOnlyQueryResultSchema.parse(body);
-    }
-  }
-  const opened: AuditStore = await openAuditStore(store, createLogger({ ...io.env, LOG_LEVEL: io.env['LOG_LEVEL'] || 'warn' }, 'audit'));
+  const reader = await openAuditStoreReader(store, createLogger({ ...io.env, LOG_LEVEL: io.env['LOG_LEVEL'] || 'warn' }, 'audit'));
   try {
-    return await ('sql' in request ? opened.query(request.sql) : opened.runNamed(request.name, request.params));
+    return await ('sql' in request ? reader.query(request.sql) : reader.runNamed(request.name, request.params));
   } finally {
-    await opened.close();
+    await reader.close();
   }
 }
 

@@ -9,6 +9,16 @@ import { migrate } from './migrations.ts';
 
 export const DEFAULT_AUDIT_INGEST_GROUP = 'gatehouse-audit-ingest';
 
+const MIB = 1024 * 1024;
+
+/**
+ * Kafka fetch sizes for the bus this service consumes from (KafkaBusOptions): a partition's share
+ * of one fetch is one delivered batch, stored as one or a few inserts, and ClickHouse stores a few
+ * large inserts much faster than many small ones. Kafka's defaults (1 MiB per partition) cut
+ * batches of about 2,000 events. Memory: up to `maxBytes` of records per fetch.
+ */
+export const AUDIT_INGEST_FETCH = { maxBytesPerPartition: 8 * MIB, maxBytes: 48 * MIB } as const;
+
 export interface CheckpointOptions {
   signer: CheckpointSigner;
   /** A directory that receives a JSON copy of every checkpoint (and the public key). */

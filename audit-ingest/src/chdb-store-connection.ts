@@ -6,6 +6,14 @@ import { createChdbConnection, type ChdbConnection, type Connection } from 'chdb
 import { AuditIngestError } from './errors.ts';
 
 type Settings = Parameters<Connection<Readable>['query']>[0]['clickhouse_settings'];
+type InsertParams = Parameters<Connection<Readable>['insert']>[0];
+
+/**
+ * Every insert parses its rows on one thread. The engine shares this process's cores with the
+ * JavaScript that prepares the next rows, and parsing in parallel only made the threads contend:
+ * an audit insert of 10,000 rows took about a third longer with it on a two-core machine.
+ */
+const EMBEDDED_INSERT_SETTINGS = { input_format_parallel_parsing: 0 } as const;
 
 /**
  * A `@clickhouse/client` connection to a chDB data directory in this process.
@@ -13,9 +21,13 @@ type Settings = Parameters<Connection<Readable>['query']>[0]['clickhouse_setting
  * chdb/connection turns `clickhouse_settings` into `SET` statements on its session, and those
  * stick to the session: one query sent with `readonly: 1` would leave every later insert refused,
  * and an `insert_deduplication_token` would silently deduplicate the next unrelated insert. A
- * ClickHouse server scopes such settings to one request. To keep that meaning, an operation that
- * carries settings runs on a short-lived session of its own (chDB lets several sessions share one
- * data directory, each with its own settings; opening one costs about a millisecond).
+ * ClickHouse server scopes such settings to one request. To keep that meaning:
+ * - an insert names its settings in its own statement (`INSERT INTO t SETTINGS … FORMAT …`),
+ *   which scopes them to that statement, and runs on a session kept for inserts. A session runs
+ *   one operation at a time, so concurrent inserts each get one of their own, and none waits
+ *   behind a query on the main session;
+ * - any other operation that carries settings runs on a short-lived session of its own (chDB lets
+ *   several sessions share one data directory, each with its own settings).
  */
 export function openChdbStoreConnection(path: string): Connection<Readable> {
   const storePath = resolve(path);
@@ -29,6 +41,8 @@ export function openChdbStoreConnection(path: string): Connection<Readable> {
     );
   }
   const main = openSession(storePath);
+  const idleInsertSessions: ChdbConnection[] = [];
+  let closed = false;
 
   async function withSettingsScope<T>(settings: Settings, run: (session: ChdbConnection) => Promise<T>): Promise<T> {
     const hasSettings = settings !== undefined && Object.values(settings).some((value) => value !== undefined);
@@ -41,19 +55,52 @@ export function openChdbStoreConnection(path: string): Connection<Readable> {
     }
   }
 
+  async function insert(params: InsertParams) {
+    const query = withSettingsClause(params.query, { ...EMBEDDED_INSERT_SETTINGS, ...params.clickhouse_settings });
+    if (query === undefined) return withSettingsScope(params.clickhouse_settings, (session) => session.insert(params));
+    const session = idleInsertSessions.pop() ?? openSession(storePath);
+    try {
+      return await session.insert({ ...params, query, clickhouse_settings: undefined });
+    } finally {
+      if (closed) await session.close();
+      else idleInsertSessions.push(session);
+    }
+  }
+
   return {
     ping: (params) => main.ping(params),
     query: (params) => withSettingsScope(params.clickhouse_settings, (session) => session.query(params)),
     exec: (params) => withSettingsScope(params.clickhouse_settings, (session) => session.exec(params)),
     command: (params) => withSettingsScope(params.clickhouse_settings, (session) => session.command(params)),
-    insert: (params) => withSettingsScope(params.clickhouse_settings, (session) => session.insert(params)),
+    insert,
     async close() {
+      closed = true;
+      await Promise.all(idleInsertSessions.splice(0).map((session) => session.close()));
       await main.close();
       // The engine releases the data directory only once running operations end; until then a
       // store at another path cannot open in this process.
       await drainPending();
     },
   };
+}
+
+/**
+ * `INSERT INTO t … FORMAT F` as @clickhouse/client writes it, with `SETTINGS …` before the
+ * format; undefined when the statement or a setting has another shape.
+ */
+function withSettingsClause(query: string, settings: NonNullable<Settings>): string | undefined {
+  const statement = /^(INSERT INTO [^\n;]+?) (FORMAT [A-Za-z]+)$/.exec(query);
+  if (!statement) return undefined;
+  const assignments: string[] = [];
+  for (const [name, value] of Object.entries(settings)) {
+    if (value === undefined) continue;
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) return undefined;
+    if (typeof value === 'number' && Number.isFinite(value)) assignments.push(`${name} = ${value}`);
+    else if (typeof value === 'boolean') assignments.push(`${name} = ${value ? 1 : 0}`);
+    else if (typeof value === 'string') assignments.push(`${name} = '${value.replace(/[\\']/g, (char) => `\\${char}`)}'`);
+    else return undefined;
+  }
+  return `${statement[1]} SETTINGS ${assignments.join(', ')} ${statement[2]}`;
 }
 
 function openSession(storePath: string): ChdbConnection {

@@ -1,4 +1,5 @@
 import type { DeliveredEvent, Event } from '../../events/src/index.ts';
+import { clickHouseTime } from './event-time.ts';
 
 /**
  * The event's part of one `audit_events` row as sent in JSONEachRow, in the text forms ClickHouse
@@ -33,7 +34,7 @@ export function toAuditEventRow(delivered: DeliveredEvent, topic: string): Audit
   return {
     // ClickHouse returns UUIDs in lower case; the hashed row must read back the same.
     event_id: event.id.toLowerCase(),
-    time: toClickHouseTime(event.time),
+    time: clickHouseTime(event.time),
     type: event.type,
     version: event.version,
     trace_id: event.trace_id,
@@ -84,8 +85,4 @@ function auditableBody(event: Event): unknown {
   if (event.type !== 'invocation.requested') return event.body;
   const { payload: _payload, ...rest } = event.body;
   return rest;
-}
-
-function toClickHouseTime(isoTime: string): string {
-  return new Date(isoTime).toISOString().replace('T', ' ').replace('Z', '');
 }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { canonicalJson } from './canonical-json.ts';
 import type { AuditEventRow, ChainedAuditEventRow } from './event-row.ts';
 import { merkleLeafHash } from './merkle-tree.ts';
@@ -18,21 +18,22 @@ export const EMPTY_CHAIN: ChainTail = { seq: -1, chainHash: '0'.repeat(64) };
  * not JSON (only tampering makes one) is included as its text.
  */
 export function canonicalEventRecord(row: AuditEventRow): string {
+  // Members listed in canonical order already, which makes canonicalizing them cheap.
   return canonicalJson({
+    body: parseBody(row.body),
+    correlation_id: row.correlation_id,
+    decision: row.decision,
     event_id: row.event_id.toLowerCase(),
+    gateway: row.gateway,
+    kafka: { offset: String(row.kafka_offset), partition: Number(row.kafka_partition), topic: row.kafka_topic },
+    portal: row.portal,
+    principal: { email: row.principal_email, groups: row.principal_groups, subject: row.principal_subject },
+    server: row.server,
     time: row.time,
+    tool: row.tool,
+    trace_id: row.trace_id,
     type: row.type,
     version: Number(row.version),
-    trace_id: row.trace_id,
-    gateway: row.gateway,
-    principal: { subject: row.principal_subject, email: row.principal_email, groups: row.principal_groups },
-    portal: row.portal,
-    server: row.server,
-    tool: row.tool,
-    decision: row.decision,
-    correlation_id: row.correlation_id,
-    body: parseBody(row.body),
-    kafka: { topic: row.kafka_topic, partition: Number(row.kafka_partition), offset: String(row.kafka_offset) },
   });
 }
 
@@ -43,7 +44,7 @@ export function eventLeafHash(row: AuditEventRow): string {
 
 /** chain[n] = SHA-256(chain[n-1] ‖ leaf[n]), over the raw 32-byte values; chain[-1] is 32 zero bytes. */
 export function nextChainHash(previousChainHash: string, leafHash: string): string {
-  return createHash('sha256').update(Buffer.from(previousChainHash, 'hex')).update(Buffer.from(leafHash, 'hex')).digest('hex');
+  return hash('sha256', Buffer.concat([Buffer.from(previousChainHash, 'hex'), Buffer.from(leafHash, 'hex')]), 'hex');
 }
 
 function parseBody(body: string): unknown {

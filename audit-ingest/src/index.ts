@@ -58,6 +58,7 @@ export {
 export {
   createAuditIngest,
   DEFAULT_AUDIT_INGEST_GROUP,
+  AUDIT_INGEST_FETCH,
   type AuditIngest,
   type AuditIngestOptions,
   type CheckpointOptions,

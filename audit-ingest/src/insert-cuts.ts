@@ -1,4 +1,5 @@
 import type { DeliveredEvent } from '../../events/src/index.ts';
+import { eventMonth } from './event-time.ts';
 
 /**
  * Splits one partition's events, in offset order, into the inserts that store them. Each insert
@@ -13,7 +14,7 @@ export function cutInserts(events: readonly DeliveredEvent[], maxRows: number): 
   let current: DeliveredEvent[] = [];
   let currentMonth = '';
   for (const delivered of events) {
-    const month = delivered.event.time.length > 0 ? new Date(delivered.event.time).toISOString().slice(0, 7) : '';
+    const month = delivered.event.time.length > 0 ? eventMonth(delivered.event.time) : '';
     const boundary = current.length > 0 && (month !== currentMonth || BigInt(delivered.offset) % step === 0n || current.length >= maxRows);
     if (boundary) {
       inserts.push(current);

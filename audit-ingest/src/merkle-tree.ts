@@ -1,12 +1,15 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 
 /**
  * RFC 6962 (Certificate Transparency) Merkle tree hashing. Leaves and interior nodes carry
  * different prefixes (0x00, 0x01) so a leaf can never pass for a node.
  */
 export function merkleLeafHash(data: Buffer | string): Buffer {
-  return createHash('sha256').update(Buffer.of(0x00)).update(data).digest();
+  // One-shot hashing: this runs for every stored event. U+0000 is the single byte 0x00 in UTF-8.
+  return hash('sha256', typeof data === 'string' ? `\u0000${data}` : Buffer.concat([LEAF_PREFIX, data]), 'buffer');
 }
+
+const LEAF_PREFIX = Buffer.of(0x00);
 
 function nodeHash(left: Buffer, right: Buffer): Buffer {
   return createHash('sha256').update(Buffer.of(0x01)).update(left).update(right).digest();

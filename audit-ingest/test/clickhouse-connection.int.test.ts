@@ -38,6 +38,27 @@ describe('chDB connection through @clickhouse/client', () => {
       const [setting] = await queryRows<{ value: string }>(store.connection, "SELECT value FROM system.settings WHERE name = 'readonly'");
       expect(setting?.value).toBe('0');
     });
+
+    it("scopes an insert's settings to that insert, also when inserts run at the same time", async () => {
+      await store.connection.command({
+        query: 'CREATE TABLE deduplicated (id UInt32) ENGINE = MergeTree ORDER BY id SETTINGS non_replicated_deduplication_window = 100',
+      });
+      const insert = (ids: number[], token?: string) =>
+        store.connection.insert({
+          table: 'deduplicated',
+          values: ids.map((id) => ({ id })),
+          format: 'JSONEachRow',
+          clickhouse_settings: token === undefined ? undefined : { insert_deduplicate: 1, insert_deduplication_token: token },
+        });
+
+      await Promise.all([insert([1, 2], "token-a'\\"), insert([3], 'token-b'), insert([4, 5, 6], 'token-c')]);
+      await Promise.all([insert([1, 2], "token-a'\\"), insert([3], 'token-b')]);
+      // The same rows again without a token: nothing of the earlier tokens may stick to them.
+      await insert([4, 5, 6]);
+
+      const rows = await queryRows<{ id: number }>(store.connection, 'SELECT id FROM deduplicated ORDER BY id');
+      expect(rows.map((row) => row.id)).toEqual([1, 2, 3, 4, 4, 5, 5, 6, 6]);
+    });
   });
 
   describe('one data directory per process', () => {

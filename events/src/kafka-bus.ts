@@ -11,6 +11,14 @@ export interface KafkaBusOptions {
   logger: Logger;
   /** Longest a fetch waits for data; the floor of consume latency when the topic is idle. Default 50. */
   maxWaitTimeInMs?: number;
+  /**
+   * Most bytes one fetch returns for one partition, which bounds the batch a handler gets; a
+   * consumer that stores batches (audit-ingest) makes fewer, larger writes with more. Default
+   * 1 MiB (kafkajs'). A single record larger than this is still returned.
+   */
+  maxBytesPerPartition?: number;
+  /** Most bytes one fetch returns over all partitions. Default 10 MiB (kafkajs'). */
+  maxBytes?: number;
   /** Partitions of a topic `ensureTopics` creates. Default: 3 for every topic; give reply topics 1. */
   partitionsFor?: (topic: string) => number;
   /** Partitions of one subscription processed at the same time (each still in order). Default 1. */
@@ -90,6 +98,8 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
         groupId: subscribeOptions.group,
         maxWaitTimeInMs: options.maxWaitTimeInMs ?? 50,
         minBytes: 1,
+        maxBytesPerPartition: options.maxBytesPerPartition,
+        maxBytes: options.maxBytes,
         sessionTimeout: options.sessionTimeoutMs ?? 10_000,
         heartbeatInterval: heartbeatIntervalMs,
       });

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { auditQueryApi, createClickHouseConnection } from '../../../audit-ingest/src/index.ts';
+import { AUDIT_INGEST_FETCH, auditQueryApi, createClickHouseConnection } from '../../../audit-ingest/src/index.ts';
 import { createKafkaBus, systemClock, topicNames, type Bus, type Topics } from '../../../events/src/index.ts';
 import type { Command, CommandIO } from '../command.ts';
 import { ConfigError } from '../config/load-config.ts';
@@ -58,6 +58,8 @@ function roleCommand(name: string, summary: string, help: string, start: (contex
         // A reply topic is read by one gateway instance; the shared topics spread over workers.
         partitionsFor: (topic) => (topic.startsWith(replyTopicPrefix) ? 1 : settings.config.bus.kafka.partitions),
         partitionsConsumedConcurrently: settings.config.bus.kafka.partitions,
+        // The ingester writes large deterministic batches; bigger fetches let it fill them.
+        ...(name === 'audit-ingest' ? AUDIT_INGEST_FETCH : {}),
       });
       const bus = observability.observe(kafkaBus);
       let stop: () => Promise<void>;

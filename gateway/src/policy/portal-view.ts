@@ -31,7 +31,11 @@ export type ToolLookup =
 export const portalRule = (portal: string) => `portals[${portal}].access`;
 /** Hides a tool whose definition changed since it was approved, until it is approved again. */
 export const TOOL_PINNING_RULE = 'gateway.tool_pinning';
-const serverRule = (portal: string, server: string, setting: string) => `portals[${portal}].servers[${server}].${setting}`;
+/** The path in gatehouse.yaml of a server's setting, as denials name the rule that decided. */
+export const serverRule = (portal: string, server: string, setting: string) => `portals[${portal}].servers[${server}].${setting}`;
+
+/** The name a caller sees for a server's tool or prompt: `<server><separator><name>`, or the bare name without a prefix. */
+export const exposedName = (portal: PortalPolicy, server: string, name: string) => (portal.toolPrefix ? `${server}${portal.toolSeparator}${name}` : name);
 
 /**
  * What one caller may use in a portal: the tools of the servers they may reach, filtered by each
@@ -41,12 +45,11 @@ const serverRule = (portal: string, server: string, setting: string) => `portals
 export function toolsOffered(portal: PortalPolicy, entries: CatalogEntry[], principal: Principal, pinStatus?: (server: string, tool: Tool) => PinStatus) {
   const offered = new Map<string, OfferedTool>();
   const hidden = new Map<string, string>();
-  const exposed = (server: string, name: string) => (portal.toolPrefix ? `${server}${portal.toolSeparator}${name}` : name);
 
   for (const entry of entries) {
     const server = portal.servers.find((candidate) => candidate.name === entry.server);
     if (!server) continue;
-    const name = exposed(entry.server, server.tools.rules[entry.upstreamName]?.alias ?? entry.upstreamName);
+    const name = exposedName(portal, entry.server, server.tools.rules[entry.upstreamName]?.alias ?? entry.upstreamName);
     if (!allowedBy(server.access, principal)) {
       hidden.set(name, serverRule(portal.name, entry.server, 'access'));
       continue;

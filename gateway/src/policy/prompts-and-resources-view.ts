@@ -4,7 +4,7 @@ import type { ServerExtras } from '../tool-catalog.ts';
 import type { UpstreamConnection, UpstreamResource, UpstreamResourceTemplate } from '../upstream/index.ts';
 import { allowedBy } from './access-rule.ts';
 import { itemVisibility } from './item-visibility.ts';
-import type { PortalPolicy } from './portal-view.ts';
+import { exposedName, serverRule, type PortalPolicy } from './portal-view.ts';
 
 export interface OfferedPrompt {
   name: string;
@@ -15,8 +15,6 @@ export interface OfferedPrompt {
 }
 
 export type PromptLookup = { offered: true; prompt: OfferedPrompt } | { offered: false; rule?: string };
-
-const serverRule = (portal: string, server: string, setting: string) => `portals[${portal}].servers[${server}].${setting}`;
 
 /**
  * The prompts one caller may use in a portal: named and filtered exactly like tools
@@ -30,7 +28,7 @@ export function promptsOffered(portal: PortalPolicy, extras: Map<string, ServerE
     if (!found) continue;
     for (const prompt of found.prompts) {
       const alias = server.prompts.rules[prompt.name]?.alias;
-      const name = portal.toolPrefix ? `${server.name}${portal.toolSeparator}${alias ?? prompt.name}` : (alias ?? prompt.name);
+      const name = exposedName(portal, server.name, alias ?? prompt.name);
       const visibility = allowedBy(server.access, principal) ? itemVisibility('prompts', server.prompts, prompt, principal) : { visible: false as const, rule: 'access' };
       if (!visibility.visible) {
         hidden.set(name, serverRule(portal.name, server.name, visibility.rule));

@@ -38,50 +38,45 @@ async function allPages<T>(fetchPage: (cursor: string | undefined) => Promise<{ 
  * says how a request reaches its live client.
  */
 export function upstreamOperations(request: RunUpstreamRequest) {
+  /** Every page of a list; empty when the upstream lacks the capability the list belongs to. */
+  const listAll = <T>(
+    method: string,
+    capable: (client: Client) => boolean,
+    fetchPage: (client: Client, cursor: string | undefined, timeout: number) => Promise<{ items: T[]; nextCursor?: string | undefined }>,
+  ): Promise<T[]> =>
+    request(method, { retrySafe: true }, (client, timeout) => (capable(client) ? allPages((cursor) => fetchPage(client, cursor, timeout)) : Promise.resolve([])));
+  const page = (cursor: string | undefined) => (cursor ? { cursor } : undefined);
+
   return {
     listTools(): Promise<UpstreamTool[]> {
-      return request('tools/list', { retrySafe: true }, (client, timeout) =>
-        allPages(async (cursor) => {
-          const page = await client.listTools(cursor ? { cursor } : undefined, { timeout });
-          return { items: page.tools, nextCursor: page.nextCursor };
-        }),
-      );
+      return listAll('tools/list', () => true, async (client, cursor, timeout) => {
+        const result = await client.listTools(page(cursor), { timeout });
+        return { items: result.tools, nextCursor: result.nextCursor };
+      });
     },
     callTool(name: string, args: Record<string, unknown>, call: UpstreamCallOptions = {}): Promise<UpstreamCallResult> {
       return request(`tools/call ${name}`, { retrySafe: false, call }, (client, timeout, signal) => client.callTool({ name, arguments: args }, { signal, timeout }));
     },
     listPrompts(): Promise<UpstreamPrompt[]> {
-      return request('prompts/list', { retrySafe: true }, (client, timeout) =>
-        client.getServerCapabilities()?.prompts
-          ? allPages(async (cursor) => {
-              const page = await client.listPrompts(cursor ? { cursor } : undefined, { timeout });
-              return { items: page.prompts, nextCursor: page.nextCursor };
-            })
-          : Promise.resolve([]),
-      );
+      return listAll('prompts/list', (client) => Boolean(client.getServerCapabilities()?.prompts), async (client, cursor, timeout) => {
+        const result = await client.listPrompts(page(cursor), { timeout });
+        return { items: result.prompts, nextCursor: result.nextCursor };
+      });
     },
     getPrompt(name: string, args: Record<string, string>, call: UpstreamCallOptions = {}): Promise<UpstreamPromptResult> {
       return request(`prompts/get ${name}`, { retrySafe: true, call }, (client, timeout, signal) => client.getPrompt({ name, arguments: args }, { signal, timeout }));
     },
     listResources(): Promise<UpstreamResource[]> {
-      return request('resources/list', { retrySafe: true }, (client, timeout) =>
-        client.getServerCapabilities()?.resources
-          ? allPages(async (cursor) => {
-              const page = await client.listResources(cursor ? { cursor } : undefined, { timeout });
-              return { items: page.resources, nextCursor: page.nextCursor };
-            })
-          : Promise.resolve([]),
-      );
+      return listAll('resources/list', (client) => Boolean(client.getServerCapabilities()?.resources), async (client, cursor, timeout) => {
+        const result = await client.listResources(page(cursor), { timeout });
+        return { items: result.resources, nextCursor: result.nextCursor };
+      });
     },
     listResourceTemplates(): Promise<UpstreamResourceTemplate[]> {
-      return request('resources/templates/list', { retrySafe: true }, (client, timeout) =>
-        client.getServerCapabilities()?.resources
-          ? allPages(async (cursor) => {
-              const page = await client.listResourceTemplates(cursor ? { cursor } : undefined, { timeout });
-              return { items: page.resourceTemplates, nextCursor: page.nextCursor };
-            })
-          : Promise.resolve([]),
-      );
+      return listAll('resources/templates/list', (client) => Boolean(client.getServerCapabilities()?.resources), async (client, cursor, timeout) => {
+        const result = await client.listResourceTemplates(page(cursor), { timeout });
+        return { items: result.resourceTemplates, nextCursor: result.nextCursor };
+      });
     },
     readResource(uri: string, call: UpstreamCallOptions = {}): Promise<UpstreamResourceContents> {
       return request(`resources/read ${uri}`, { retrySafe: true, call }, (client, timeout, signal) => client.readResource({ uri }, { signal, timeout }));

@@ -11,6 +11,12 @@ export type Principal = z.infer<typeof PrincipalSchema>;
 export const ANONYMOUS: Principal = { subject: 'anonymous', email: '', groups: [] };
 
 /**
+ * The caller of a portal served without authentication (loopback only). Its subject cannot come
+ * from a token: every authenticator rejects subjects in the `gatehouse:` namespace.
+ */
+export const UNAUTHENTICATED_PRINCIPAL: Principal = { subject: 'gatehouse:unauthenticated', email: '', groups: [] };
+
+/**
  * Fields every event carries, whatever its type. Types add a `body`; see events.ts.
  * `portal`, `server` and `tool` are empty strings when an event is not about one.
  */

@@ -37,8 +37,11 @@ export const VerdictDecidedSchema = z.object({
   }),
 });
 
-/** The MCP request a checked exchange served. */
-export const OperationSchema = z.enum(['tools/call', 'prompts/get', 'resources/read']);
+/**
+ * The MCP request a checked exchange served. Sampling and elicitation are requests an upstream
+ * sends its client during a call: their data flows to the client first, the answer back upstream.
+ */
+export const OperationSchema = z.enum(['tools/call', 'prompts/get', 'resources/read', 'completion/complete', 'sampling/createMessage', 'elicitation/create']);
 
 /** audit: a tools/call (or prompts/get, resources/read) reached the gateway and was accepted for checking. */
 export const ToolCallReceivedSchema = z.object({
@@ -46,7 +49,10 @@ export const ToolCallReceivedSchema = z.object({
   type: z.literal('tool.call.received'),
   body: z.object({
     correlation_id: z.string().min(1),
-    /** tools/call (when absent), prompts/get or resources/read; the envelope's `tool` is then the prompt or the resource URI. */
+    /**
+     * tools/call when absent. The envelope's `tool` names the target: the prompt, the resource URI,
+     * the prompt or resource template completed, or for sampling and elicitation the method.
+     */
     operation: OperationSchema.optional(),
     arguments_bytes: z.number().int().nonnegative(),
   }),
@@ -96,6 +102,8 @@ export const DenialReasonSchema = z.enum([
   'insufficient_scope',
   'portal_denied',
   'unknown_tool',
+  /** DNS-rebinding protection: a Host or Origin the gateway is not known by. */
+  'host_not_allowed',
 ]);
 export type DenialReason = z.infer<typeof DenialReasonSchema>;
 

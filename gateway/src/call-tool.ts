@@ -2,6 +2,7 @@ import type { CallToolResult } from '@modelcontextprotocol/server';
 import type { Principal } from '../../events/src/index.ts';
 import { createCheckedExchange, type CheckedExchange, type CheckedExchangeOptions } from './checked-exchange.ts';
 import type { CatalogEntry } from './tool-catalog.ts';
+import type { UpstreamCallOptions } from './upstream/index.ts';
 
 export type ToolCallPipelineOptions = CheckedExchangeOptions;
 
@@ -14,6 +15,8 @@ export interface ToolCallRequest {
   traceId?: string;
   /** The caller's span (from `traceparent`), which the call's span continues. */
   parentSpanId?: string;
+  /** The caller's cancellation, and the way back to it for progress, logs, sampling and elicitation. */
+  call?: Pick<UpstreamCallOptions, 'signal' | 'relay'>;
 }
 
 /** A tools/call as a checked exchange; a refusal becomes a tool error the client shows its user. */
@@ -25,7 +28,7 @@ export function toolCallThrough(exchange: CheckedExchange, upstreamTimeoutMs: nu
       server: entry.server,
       operation: 'tools/call',
       target: entry.upstreamName,
-      run: (forwarded) => entry.upstream.callTool(entry.upstreamName, forwarded, { timeoutMs: upstreamTimeoutMs }),
+      run: (forwarded) => entry.upstream.callTool(entry.upstreamName, forwarded, { ...request.call, timeoutMs: upstreamTimeoutMs }),
       asResult: (payload) => (payload && typeof payload === 'object' && Array.isArray((payload as { content?: unknown }).content) ? (payload as CallToolResult) : undefined),
     });
     return outcome.ok ? outcome.result : { isError: true, content: [{ type: 'text', text: outcome.message }] };

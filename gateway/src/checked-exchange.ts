@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import type { Logger } from 'pino';
+import type { z } from 'zod';
 import {
   createEvent,
   type Bus,
@@ -10,6 +11,7 @@ import {
   type Outcome,
   type Principal,
   type Topics,
+  type OperationSchema,
 } from '../../events/src/index.ts';
 import { recordedSpanId, remoteParent, tracingOff, validTraceId, type Metrics, type Tracing } from '../../events/src/observability/index.ts';
 import { UPSTREAM_ERROR_CODES, UpstreamError } from './upstream/index.ts';
@@ -28,7 +30,10 @@ export interface CheckedExchangeOptions {
 }
 
 /** What one checked exchange does; the audit trail names `operation` and `target`. */
-export type Operation = 'tools/call' | 'prompts/get' | 'resources/read';
+export type Operation = z.infer<typeof OperationSchema>;
+
+/** Requests an upstream sends toward the client: what they carry is checked as a result, the client's answer as arguments. */
+const TOWARD_CLIENT: ReadonlySet<Operation> = new Set(['sampling/createMessage', 'elicitation/create']);
 
 export interface CheckedRequest<R> {
   principal: Principal;
@@ -38,12 +43,12 @@ export interface CheckedRequest<R> {
   operation: Operation;
   /** The tool or prompt as the upstream names it, or the resource URI. */
   target: string;
-  /** Sent upstream after the DLP allowed (or redacted) them. */
+  /** Sent on (upstream, or to the client for sampling and elicitation) after the DLP allowed or redacted them. */
   arguments: Record<string, unknown>;
   traceId?: string;
   /** The caller's span (from `traceparent`), which the exchange's span continues. */
   parentSpanId?: string;
-  /** Performs the exchange upstream with the checked arguments. */
+  /** Performs the exchange with the checked arguments. */
   run(forwarded: Record<string, unknown>): Promise<R>;
   /** The redacted result a verdict carries, checked to still have the result's shape. */
   asResult(payload: unknown): R | undefined;
@@ -63,12 +68,22 @@ class CallStopped extends Error {
   }
 }
 
-const VERBS: Record<Operation, string> = { 'tools/call': 'run', 'prompts/get': 'give the prompt', 'resources/read': 'read' };
+const VERBS: Record<Operation, string> = {
+  'tools/call': 'run',
+  'prompts/get': 'give the prompt',
+  'resources/read': 'read',
+  'completion/complete': 'complete',
+  'sampling/createMessage': 'answer',
+  'elicitation/create': 'answer',
+};
 
 const WHAT: Record<Operation, Record<Direction, string>> = {
   'tools/call': { arguments: 'the tool arguments', result: 'the tool result' },
   'prompts/get': { arguments: 'the prompt arguments', result: 'the prompt' },
   'resources/read': { arguments: 'the resource request', result: 'the resource' },
+  'completion/complete': { arguments: 'the completion request', result: 'the completions' },
+  'sampling/createMessage': { arguments: "the client's sampling answer", result: 'the sampling request' },
+  'elicitation/create': { arguments: "the user's answer", result: 'the elicitation request' },
 };
 
 /**
@@ -155,14 +170,20 @@ export function createCheckedExchange(options: CheckedExchangeOptions) {
       });
 
     try {
-      const [argumentsVerdict] = await Promise.all([check(context, operation, callSpan, callId, 'arguments', profile, request.arguments), recorded]);
+      const [first, second]: [Direction, Direction] = TOWARD_CLIENT.has(operation) ? ['result', 'arguments'] : ['arguments', 'result'];
+      const [argumentsVerdict] = await Promise.all([check(context, operation, callSpan, callId, first, profile, request.arguments), recorded]);
       const forwarded = argumentsVerdict.decision === 'redact' ? asArguments(argumentsVerdict.payload) : request.arguments;
 
       let result: R;
-      const upstreamSpan = childOf(callSpan, `upstream ${operation} ${target}`);
+      const towardClient = TOWARD_CLIENT.has(operation);
+      const upstreamSpan = childOf(callSpan, `${towardClient ? 'client' : 'upstream'} ${operation} ${target}`);
       try {
         result = await request.run(forwarded);
       } catch (error) {
+        if (towardClient) {
+          upstreamSpan.setStatus({ code: SpanStatusCode.ERROR, message: 'client_error' });
+          throw new CallStopped('upstream_error', 'client_error', `The client did not answer ${operation} for the server "${server}".`);
+        }
         const code = error instanceof UpstreamError ? error.code : 'GH_ERR_UPSTREAM_UNAVAILABLE';
         // Not the error itself: its cause and upstreamMessage carry the upstream's own text, which may echo the arguments.
         const detail = error instanceof UpstreamError ? error.message : error instanceof Error ? error.name : typeof error;
@@ -173,7 +194,7 @@ export function createCheckedExchange(options: CheckedExchangeOptions) {
         upstreamSpan.end();
       }
 
-      const resultVerdict = await check(context, operation, callSpan, callId, 'result', profile, result);
+      const resultVerdict = await check(context, operation, callSpan, callId, second, profile, result);
       const returned = resultVerdict.decision === 'redact' ? request.asResult(resultVerdict.payload) : result;
       if (returned === undefined) throw new CallStopped('refused', 'invalid_verdict', 'Gatehouse refused this call: the DLP verdict carried no usable result.');
       const redacted = argumentsVerdict.decision === 'redact' || resultVerdict.decision === 'redact';

@@ -97,6 +97,12 @@ export type ServerConfig = z.infer<typeof ServerConfigSchema>;
 export const PortalConfigSchema = z
   .object({
     name: NameSchema,
+    /**
+     * `none` serves the portal without a token, to clients on this machine only: the gateway
+     * refuses it unless it listens on a loopback address, and audits its callers as
+     * UNAUTHENTICATED_PRINCIPAL. Meant for local tools and the MCP conformance suite.
+     */
+    authentication: z.enum(['required', 'none']).default('required'),
     access: AccessRuleSchema.optional(),
     /** DLP profile that checks this portal's tool arguments and results. */
     dlp_profile: z.string().default('default'),
@@ -114,6 +120,9 @@ export const PortalConfigSchema = z
       }
       seen.add(server.name);
     });
+    if (portal.authentication === 'none' && portal.access) {
+      ctx.addIssue({ code: 'custom', path: ['access'], message: 'a portal with authentication: none has no identities to check; remove access or require authentication' });
+    }
     if (!portal.tool_prefix && portal.servers.length > 1) {
       ctx.addIssue({
         code: 'custom',

@@ -12,6 +12,9 @@ import { createToolPinning } from './pinning/tool-pinning.ts';
 import { createSignInAudit } from './sign-in-audit.ts';
 import { connectUpstream as connectUpstreamDefault, type UpstreamConnection, type UpstreamSpec } from './upstream/index.ts';
 import { createVerdictClient } from './verdict-client.ts';
+import { createDnsRebindingGuard } from './dns-rebinding-guard.ts';
+import { isLoopbackHost } from './loopback.ts';
+import type { SessionSettings } from './sessions/legacy-sessions.ts';
 
 export type { GatewayPortal, GatewayServer } from './portal-registry.ts';
 
@@ -33,6 +36,11 @@ export interface GatewayOptions {
   upstreamTimeoutMs: number;
   maxBodyBytes: number;
   serverVersion: string;
+  /** DNS-rebinding protection: Host names and web origins the MCP endpoint answers; default from where it listens. */
+  allowedHosts?: string[];
+  allowedOrigins?: string[];
+  /** Sessions of 2025-11-25 clients. */
+  sessions: SessionSettings;
   /** Tool pinning: the file of approved tool fingerprints and what a changed definition does. Absent: off. */
   toolPinning?: { file: string; onChange: 'withhold' | 'allow' };
   connectUpstream?: (spec: UpstreamSpec, logger: Logger) => Promise<UpstreamConnection>;
@@ -106,6 +114,11 @@ export function createGateway(options: GatewayOptions): Gateway {
     scopesSupported: options.requiredScopes,
     portalExists: (name) => registry.portals().some((portal) => portal.policy.name === name),
   });
+  let listening: { loopback: boolean } | undefined;
+  const guard = createDnsRebindingGuard(
+    { allowedHosts: options.allowedHosts, allowedOrigins: options.allowedOrigins, publicUrl: options.publicUrl },
+    () => listening,
+  );
   const signIns = createSignInAudit({ bus, topics, clock, instanceId, logger });
   const registered = registerMcpEndpoint(app, {
     portals: () => registry.portals(),
@@ -118,6 +131,9 @@ export function createGateway(options: GatewayOptions): Gateway {
     publicUrl: options.publicUrl,
     maxBodyBytes: options.maxBodyBytes,
     serverVersion: options.serverVersion,
+    guard,
+    listensOnLoopbackOnly: () => listening?.loopback === true,
+    sessions: options.sessions,
     logger,
     metrics,
   }).then((endpoint) => {
@@ -134,6 +150,11 @@ export function createGateway(options: GatewayOptions): Gateway {
       ready = true;
     },
     async listen(host, port) {
+      const open = registry.portals().find((portal) => portal.policy.authentication === 'none');
+      if (open && !isLoopbackHost(host)) {
+        throw new Error(`portal "${open.policy.name}" has no authentication, so the gateway listens only on a loopback address, not ${host}; set gateway.host to 127.0.0.1 or require authentication`);
+      }
+      listening = { loopback: isLoopbackHost(host) };
       const address = await app.listen({ host, port }).catch((error: NodeJS.ErrnoException) => {
         if (error.code !== 'EADDRINUSE') throw error;
         throw new Error(`${host}:${port} is already in use; stop what listens there, or choose another port (--port N or PORT)`, { cause: error });

@@ -7,6 +7,10 @@ export const GATEWAY_ERRORS = {
   GH_ERR_PORTAL_FORBIDDEN: { status: 403, hint: "the portal's access rule (or the API key's portal scope) does not include you; ask its administrator" },
   GH_ERR_PORTAL_NOT_FOUND: { status: 404, hint: 'use /mcp for the default portal or /mcp/<portal> with a portal named in gatehouse.yaml' },
   GH_ERR_BODY_TOO_LARGE: { status: 413, hint: 'send a smaller request or raise gateway.max_body_bytes' },
+  GH_ERR_HOST_NOT_ALLOWED: { status: 403, hint: 'DNS-rebinding protection: use a host name the gateway is configured with' },
+  GH_ERR_ORIGIN_NOT_ALLOWED: { status: 403, hint: 'DNS-rebinding protection: only configured web origins may call the gateway from a browser' },
+  GH_ERR_SESSION_NOT_FOUND: { status: 404, hint: 'send initialize (without Mcp-Session-Id) to start a new session' },
+  GH_ERR_SESSION_LIMIT: { status: 503, hint: 'close unused sessions (HTTP DELETE) or raise gateway.sessions.max' },
 } as const;
 
 export type GatewayErrorCode = keyof typeof GATEWAY_ERRORS;

@@ -4,3 +4,4 @@ export { GATEWAY_ERRORS, type GatewayErrorCode } from './errors.ts';
 export * from './identity/index.ts';
 export type { UpstreamSpec } from './upstream/index.ts';
 export { createPinStore, type PinFile } from './pinning/pin-store.ts';
+export { isLoopbackHost } from './loopback.ts';

@@ -2,17 +2,20 @@ import { Readable } from 'node:stream';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import { createMcpHandler, type McpHttpHandler } from '@modelcontextprotocol/server';
-import { PrincipalSchema } from '../../events/src/index.ts';
+import { createMcpHandler, isInitializeRequest, isLegacyRequest, type AuthInfo, type McpHttpHandler } from '@modelcontextprotocol/server';
+import { PrincipalSchema, UNAUTHENTICATED_PRINCIPAL, type Principal } from '../../events/src/index.ts';
 import type { Metrics } from '../../events/src/observability/index.ts';
-import type { CheckedExchange, CheckedRequest } from './checked-exchange.ts';
+import type { CheckedExchange } from './checked-exchange.ts';
 import type { DenialAudit } from './denial-audit.ts';
+import type { DnsRebindingGuard } from './dns-rebinding-guard.ts';
 import { jsonRpcError, jsonRpcErrorBody } from './errors.ts';
 import { AUTHENTICATION_FAILURES, type AuthenticationResult } from './identity/index.ts';
 import { allowedBy } from './policy/access-rule.ts';
 import { portalRule } from './policy/portal-view.ts';
 import { createPortalServer, type McpPortal } from './portal-server.ts';
 import { baseUrlOf, resourceMetadataUrl } from './protected-resource-metadata.ts';
+import { createResourceSubscriptions } from './resource-subscriptions.ts';
+import { createLegacySessions, type SessionSettings } from './sessions/legacy-sessions.ts';
 
 /** What the endpoint needs to know about a caller; identity/ produces it from the bearer token. */
 export type EndpointAuthentication = AuthenticationResult;
@@ -32,36 +35,48 @@ export interface McpEndpointOptions {
   publicUrl: string | undefined;
   maxBodyBytes: number;
   serverVersion: string;
+  /** Host and Origin checks against DNS rebinding, before anything else. */
+  guard: DnsRebindingGuard;
+  /** Whether the gateway listens on loopback only, which a portal without authentication requires. */
+  listensOnLoopbackOnly: () => boolean;
+  sessions: SessionSettings;
   logger: Logger;
   metrics?: Metrics;
 }
 
-/** W3C Trace Context `traceparent`: version, trace id, the caller's span id, flags. */
-const TRACEPARENT = /^[0-9a-f]{2}-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}$/;
-
-
 /**
  * The MCP front door: Streamable HTTP at /mcp (the first portal) and /mcp/<portal>, for clients of
- * the 2026-07-28 revision (per-request) and of the 2025 revisions (stateless fallback). Every
- * request is authenticated and checked against the portal's access rule before the MCP layer sees
- * it; each request gets a server instance bound to the caller, so nothing of one caller's request
- * can leak into another's. The client's token stops here: it is never passed upstream.
+ * the 2026-07-28 revision (a server per request) and of the 2025 revisions (a server per session,
+ * opened by `initialize`; requests without one are served statelessly). Every request passes the
+ * DNS-rebinding guard, is authenticated and checked against the portal's access rule before the
+ * MCP layer sees it; each server is bound to one caller, so nothing of one caller's exchange can
+ * leak into another's. The client's token stops here: it is never passed upstream.
  */
 export async function registerMcpEndpoint(app: FastifyInstance, options: McpEndpointOptions): Promise<{ toolsChanged(portal: string): void }> {
   const { authenticate, exchange, auditDenial, maxBodyBytes, serverVersion, logger, metrics } = options;
   const handlers = new Map<string, McpHttpHandler>();
+
+  const subscriptions = createResourceSubscriptions(logger);
+
+  function serverFor(portalName: string, principal: () => Principal, sessionful: boolean) {
+    const portal = options.portals().find((candidate) => candidate.policy.name === portalName);
+    if (!portal) throw new Error(`portal "${portalName}" was removed`);
+    return createPortalServer({ portal, principal, exchange, upstreamTimeoutMs: options.upstreamTimeoutMs, auditDenial, serverVersion, ...(sessionful ? { subscriptions } : {}) });
+  }
+  const sessions = createLegacySessions({
+    settings: options.sessions,
+    serverFor: (owner) => serverFor(owner.portal, () => owner.principal, true),
+    maxBodyBytes,
+    logger,
+  });
 
   function handlerFor(portalName: string): McpHttpHandler {
     let handler = handlers.get(portalName);
     if (!handler) {
       handler = createMcpHandler(
         (context) => {
-          const portal = options.portals().find((candidate) => candidate.policy.name === portalName);
-          if (!portal) throw new Error(`portal "${portalName}" was removed`);
           const principal = PrincipalSchema.parse(context.authInfo?.extra?.['principal']);
-          const [, traceId, parentSpanId] = TRACEPARENT.exec(context.requestInfo?.headers.get('traceparent') ?? '') ?? [];
-          const continueTrace = <R>(request: CheckedRequest<R>) => exchange({ ...request, ...(parentSpanId ? { parentSpanId } : {}) });
-          return createPortalServer({ portal, principal, traceId, exchange: continueTrace, upstreamTimeoutMs: options.upstreamTimeoutMs, auditDenial, serverVersion });
+          return serverFor(portalName, () => principal, false);
         },
         {
           legacy: 'stateless',
@@ -105,43 +120,72 @@ export async function registerMcpEndpoint(app: FastifyInstance, options: McpEndp
       const portalName = portal.policy.name;
       const metadataUrl = resourceMetadataUrl(baseUrlOf(options.publicUrl, request), request.params.portal ? portalName : undefined);
 
+      const guarded = options.guard(request.headers.host, request.headers.origin);
+      if (!guarded.ok) {
+        await auditDenial({ portal: portalName, reason: 'host_not_allowed', detail: guarded.message });
+        return reply.status(403).send(jsonRpcErrorBody(guarded.code, guarded.message));
+      }
+      const caller = portal.policy.authentication === 'none' ? await unauthenticatedCaller(portalName, reply) : await authenticatedCaller(request, reply, portal, metadataUrl);
+      if (!caller) return reply;
+
+      const aborted = new AbortController();
+      reply.raw.on('close', () => aborted.abort());
+      const authInfo: AuthInfo = { token: '', clientId: caller.principal.subject, scopes: caller.scopes, extra: { principal: caller.principal } };
+      const webRequest = toWebRequest(request, aborted.signal);
+      const parsedBody = parseJson(request.body);
+      const opensSession = parsedBody !== undefined && isInitialize(parsedBody) && (await isLegacyRequest(webRequest, parsedBody, { maxRequestBodySize: maxBodyBytes }));
+      const response = sessions.handles(webRequest, opensSession)
+        ? await sessions.handle(webRequest, { portal: portalName, principal: caller.principal, authInfo }, parsedBody)
+        : await handlerFor(portalName).fetch(webRequest, { authInfo });
+      reply.status(response.status);
+      response.headers.forEach((value, key) => void reply.header(key, value));
+      return reply.send(response.body ? Readable.fromWeb(response.body as NodeReadableStream) : null);
+    };
+
+    /** A portal without authentication: served to this machine only, its callers audited as such. */
+    async function unauthenticatedCaller(portalName: string, reply: FastifyReply): Promise<Caller | undefined> {
+      if (options.listensOnLoopbackOnly()) return { principal: UNAUTHENTICATED_PRINCIPAL, scopes: [] };
+      const detail = 'the portal has no authentication and is served only while the gateway listens on loopback';
+      await auditDenial({ portal: portalName, reason: 'portal_denied', detail, rule: `portals[${portalName}].authentication` });
+      reply.status(403).send(jsonRpcErrorBody('GH_ERR_PORTAL_FORBIDDEN', detail));
+      return undefined;
+    }
+
+    async function authenticatedCaller(request: FastifyRequest, reply: FastifyReply, portal: McpPortal, metadataUrl: string): Promise<Caller | undefined> {
+      const portalName = portal.policy.name;
       const authentication = await authenticate(request.headers.authorization);
       if (!authentication.ok) {
         await auditDenial({ portal: portalName, reason: authentication.reason, detail: authentication.message });
         const presented = authentication.reason !== 'missing_token';
         const challenge = `Bearer resource_metadata="${metadataUrl}"${presented ? `, error="invalid_token", error_description="${authentication.message.replaceAll('"', "'")}"` : ''}`;
-        return reply
+        reply
           .status(401)
           .header('www-authenticate', challenge)
           .send(jsonRpcError(AUTHENTICATION_FAILURES[authentication.reason].code, `${authentication.message}; ${AUTHENTICATION_FAILURES[authentication.reason].hint}`));
+        return undefined;
       }
       const { principal } = authentication;
       const missingScopes = options.requiredScopes.filter((scope) => !authentication.scopes.includes(scope));
       if (missingScopes.length > 0) {
         const detail = `the token lacks the scope(s) ${missingScopes.join(' ')}`;
         await auditDenial({ principal, portal: portalName, reason: 'insufficient_scope', detail, rule: 'identity.oidc.required_scopes' });
-        return reply
+        reply
           .status(403)
           .header('www-authenticate', `Bearer error="insufficient_scope", scope="${options.requiredScopes.join(' ')}", resource_metadata="${metadataUrl}"`)
           .send(jsonRpcErrorBody('GH_ERR_AUTH_INSUFFICIENT_SCOPE', detail));
+        return undefined;
       }
       const keyScoped = authentication.portals !== undefined && !authentication.portals.includes(portalName);
       if (keyScoped || !allowedBy(portal.policy.access, principal)) {
         const rule = keyScoped ? 'api_key.portals' : portalRule(portalName);
         await auditDenial({ principal, portal: portalName, reason: 'portal_denied', detail: 'the caller may not use this portal', rule });
-        return reply.status(403).send(jsonRpcErrorBody('GH_ERR_PORTAL_FORBIDDEN', `you may not use the portal "${portalName}"`));
+        reply.status(403).send(jsonRpcErrorBody('GH_ERR_PORTAL_FORBIDDEN', `you may not use the portal "${portalName}"`));
+        return undefined;
       }
       options.onAuthenticated(authentication, portalName);
+      return { principal, scopes: authentication.scopes };
+    }
 
-      const aborted = new AbortController();
-      reply.raw.on('close', () => aborted.abort());
-      const response = await handlerFor(portalName).fetch(toWebRequest(request, aborted.signal), {
-        authInfo: { token: '', clientId: principal.subject, scopes: authentication.scopes, extra: { principal } },
-      });
-      reply.status(response.status);
-      response.headers.forEach((value, key) => void reply.header(key, value));
-      return reply.send(response.body ? Readable.fromWeb(response.body as NodeReadableStream) : null);
-    };
 
     for (const url of ['/mcp', '/mcp/:portal']) {
       scope.route({ method: ['POST', 'GET', 'DELETE'], url, handler: serve });
@@ -149,16 +193,39 @@ export async function registerMcpEndpoint(app: FastifyInstance, options: McpEndp
   });
 
   app.addHook('onClose', async () => {
+    await sessions.close();
     await Promise.all([...handlers.values()].map((handler) => handler.close()));
   });
 
   return {
-    /** Tells the portal's `subscriptions/listen` clients that its tool list changed. */
+    /** Tells the portal's clients that its tools, prompts or resources changed: sessions on their GET stream, 2026 clients through `subscriptions/listen`. */
     toolsChanged(portal: string) {
       handlers.get(portal)?.notify.toolsChanged();
+      for (const server of sessions.serversOf(portal)) {
+        void Promise.all([server.sendToolListChanged(), server.sendPromptListChanged(), server.sendResourceListChanged()]).catch((error: unknown) =>
+          logger.debug({ portal, err: error }, 'could not tell a session that the lists changed'),
+        );
+      }
     },
   };
 }
+
+interface Caller {
+  principal: Principal;
+  scopes: string[];
+}
+
+function parseJson(body: unknown): unknown {
+  if (!Buffer.isBuffer(body) || body.length === 0) return undefined;
+  try {
+    return JSON.parse(body.toString('utf8'));
+  } catch {
+    // Left to the MCP layer, which answers malformed JSON with a proper JSON-RPC parse error.
+    return undefined;
+  }
+}
+
+const isInitialize = (body: unknown) => (Array.isArray(body) ? body.some((message) => isInitializeRequest(message)) : isInitializeRequest(body));
 
 function toWebRequest(request: FastifyRequest, signal: AbortSignal): Request {
   const headers = new Headers();

@@ -17,6 +17,7 @@ export interface GatewayServer {
 
 export interface GatewayPortal {
   name: string;
+  authentication?: 'required' | 'none';
   access?: AccessRule;
   dlpProfile: string;
   toolPrefix: boolean;

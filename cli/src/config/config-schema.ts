@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DlpConfigSchema } from '../../../dlp-worker/src/index.ts';
-import { EnvRefSchema, IdentityConfigSchema, PortalConfigSchema, SecretRefSchema, TokenConfigSchema } from '../../../gateway/src/index.ts';
+import { EnvRefSchema, IdentityConfigSchema, isLoopbackHost, PortalConfigSchema, SecretRefSchema, TokenConfigSchema } from '../../../gateway/src/index.ts';
 import { ExportSectionSchema } from './export-config-schema.ts';
 import { ObservabilitySectionSchema } from './observability-config-schema.ts';
 
@@ -15,6 +15,23 @@ const GatewaySectionSchema = z
     verdict_timeout_ms: z.number().int().min(50).max(120_000).default(5_000),
     upstream_timeout_ms: z.number().int().min(100).max(600_000).default(60_000),
     max_body_bytes: z.number().int().min(1_024).max(64 * 1024 * 1024).default(1024 * 1024),
+    /**
+     * Host header names (no port) the MCP endpoint answers, against DNS rebinding. Default: the
+     * localhost names when listening on loopback, plus public_url's host; no check otherwise.
+     */
+    allowed_hosts: z.array(z.string().regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)$/, 'a host name or address without port, e.g. mcp.example.com or [::1]')).optional(),
+    /** Origin host names browsers may call from (no scheme, no port). Default: the allowed hosts, else the request's own Host. */
+    allowed_origins: z.array(z.string().min(1)).optional(),
+    /** 2025-11-25 clients get sessions (a GET stream, resumable after a reconnect); idle ones are closed. */
+    sessions: z
+      .object({
+        max: z.number().int().min(1).max(1_000_000).default(10_000),
+        idle_timeout_ms: z.number().int().min(1_000).default(30 * 60 * 1_000),
+        /** Messages kept per session so a client that lost its stream can resume it (Last-Event-ID). */
+        replay_messages: z.number().int().min(0).max(100_000).default(1_000),
+      })
+      .strict()
+      .prefault({}),
     /**
      * Tool pinning against rug pulls: `tofu` approves each tool's first definition and withholds
      * (or, with on_change: allow, only reports) a later change until `gatehouse tools approve`.
@@ -104,6 +121,13 @@ export const GatehouseConfigSchema = z
     config.portals.forEach((portal, index) => {
       if (names.has(portal.name)) ctx.addIssue({ code: 'custom', path: ['portals', index, 'name'], message: `portal name "${portal.name}" is used twice` });
       names.add(portal.name);
+      if (portal.authentication === 'none' && !isLoopbackHost(config.gateway.host)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['portals', index, 'authentication'],
+          message: `a portal without authentication is served only on a loopback address, but gateway.host is "${config.gateway.host}"; set gateway.host to 127.0.0.1 (or ::1), or require authentication`,
+        });
+      }
       if (!(portal.dlp_profile in config.dlp.profiles)) {
         ctx.addIssue({
           code: 'custom',

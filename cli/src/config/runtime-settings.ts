@@ -74,6 +74,7 @@ export function resolveRuntimeSettings(
 
   const portals = config.portals.map((portal, portalIndex): GatewayPortal => ({
     name: portal.name,
+    authentication: portal.authentication,
     ...(portal.access ? { access: portal.access } : {}),
     dlpProfile: portal.dlp_profile,
     toolPrefix: portal.tool_prefix,

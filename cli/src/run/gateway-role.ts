@@ -42,6 +42,13 @@ export function createGatewayRole(input: {
     verdictTimeoutMs: settings.config.gateway.verdict_timeout_ms,
     upstreamTimeoutMs: settings.config.gateway.upstream_timeout_ms,
     maxBodyBytes: settings.config.gateway.max_body_bytes,
+    allowedHosts: settings.config.gateway.allowed_hosts,
+    allowedOrigins: settings.config.gateway.allowed_origins,
+    sessions: {
+      max: settings.config.gateway.sessions.max,
+      idleTimeoutMs: settings.config.gateway.sessions.idle_timeout_ms,
+      replayMessages: settings.config.gateway.sessions.replay_messages,
+    },
     serverVersion: GATEHOUSE_VERSION,
     ...(settings.toolPinsFile ? { toolPinning: { file: settings.toolPinsFile, onChange: settings.config.gateway.tool_pinning.on_change } } : {}),
   });

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { Clock, Principal } from '../../../events/src/index.ts';
+import { UNAUTHENTICATED_PRINCIPAL, type Clock, type Principal } from '../../../events/src/index.ts';
 import type { ApiKeyStore } from './api-key-store.ts';
 import { looksLikeApiKey } from './api-key-format.ts';
 import { parseBearerHeader } from './bearer-header.ts';
@@ -38,6 +38,9 @@ export interface AuthenticatorOptions {
   clock: Clock;
   logger: Logger;
 }
+
+/** Subjects the gateway gives callers itself; a token claiming one would pass for such a caller. */
+const RESERVED_SUBJECT_PREFIX = UNAUTHENTICATED_PRINCIPAL.subject.slice(0, UNAUTHENTICATED_PRINCIPAL.subject.indexOf(':') + 1);
 
 /** Three base64url parts: a JWS in compact form (the third is empty for `alg: none`, which is refused later). */
 const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
@@ -82,7 +85,11 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     async authenticate(authorization) {
       const header = parseBearerHeader(authorization);
       if (!header.ok) return header;
-      const result = await authenticateToken(header.token);
+      const token = await authenticateToken(header.token);
+      const result: AuthenticationResult =
+        token.ok && token.principal.subject.startsWith(RESERVED_SUBJECT_PREFIX)
+          ? { ok: false, reason: 'invalid_token', message: `invalid bearer token: subjects starting with "${RESERVED_SUBJECT_PREFIX}" are reserved for the gateway` }
+          : token;
       if (result.ok) logger.debug({ subject: result.principal.subject, method: result.method }, 'authenticated');
       else logger.debug({ reason: result.reason, detail: result.message }, 'authentication refused');
       return result;

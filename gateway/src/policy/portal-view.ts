@@ -9,6 +9,8 @@ import { itemVisibility } from './item-visibility.ts';
 /** The policy of one portal as the gateway applies it; rule paths in denials name these settings. */
 export interface PortalPolicy {
   name: string;
+  /** `none`: served without a token, on loopback only; absent: a token is required. */
+  authentication?: 'required' | 'none';
   access?: AccessRule;
   toolPrefix: boolean;
   toolSeparator: string;

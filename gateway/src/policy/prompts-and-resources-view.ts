@@ -81,5 +81,10 @@ export function resourcesOffered(portal: PortalPolicy, extras: Map<string, Serve
       const hiddenBy = reachable.find((entry) => !entry.allowed && matches(entry, uri));
       return hiddenBy ? { server: undefined, rule: serverRule(portal.name, hiddenBy.server, 'access') } : { server: undefined };
     },
+    /** The server a resource template (as completion names it) belongs to. */
+    templateRoute(uriTemplate: string): ResourceRoute {
+      const target = allowed.find((entry) => entry.found.resourceTemplates.some((template) => template.uriTemplate === uriTemplate));
+      return target ? { server: target.server, upstream: target.found.upstream } : { server: undefined };
+    },
   };
 }

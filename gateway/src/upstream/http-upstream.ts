@@ -2,7 +2,7 @@ import { SdkError, SdkErrorCode, SdkHttpError, StreamableHTTPClientTransport, ty
 import type { Logger } from 'pino';
 import { createUpstreamClient } from './create-upstream-client.ts';
 import { toUpstreamError } from './to-upstream-error.ts';
-import { ToolChangeListeners } from './tool-change-listeners.ts';
+import { createUpstreamEvents } from './upstream-events.ts';
 import type { UpstreamConnection } from './upstream-connection.ts';
 import { upstreamOperations, type RunUpstreamRequest } from './upstream-operations.ts';
 import { UpstreamError } from './upstream-error.ts';
@@ -37,13 +37,13 @@ export async function connectHttpUpstream(options: HttpUpstreamOptions): Promise
   const url = parseUrl(name, options.url);
   const log = options.logger.child({ transport: 'streamable-http' });
   const callTimeoutMs = options.callTimeoutMs ?? 60_000;
-  const listeners = new ToolChangeListeners(log);
+  const events = createUpstreamEvents(log);
   let closed = false;
   let current: Promise<Client> = openSession('GH_ERR_UPSTREAM_START');
   await current;
 
   async function openSession(failureCode: 'GH_ERR_UPSTREAM_START' | 'GH_ERR_UPSTREAM_UNAVAILABLE'): Promise<Client> {
-    const client = createUpstreamClient(() => listeners.emit(), options.negotiation ?? 'auto');
+    const client = createUpstreamClient(events.clientEvents, events.relays, options.negotiation ?? 'auto');
     client.onerror = (error) => log.debug({ error: error.message }, 'upstream transport error');
     const transport = new StreamableHTTPClientTransport(url, { requestInit: { headers: options.headers } });
     try {
@@ -66,7 +66,7 @@ export async function connectHttpUpstream(options: HttpUpstreamOptions): Promise
     log.warn('upstream session lost; re-initializing');
     seen.then((client) => client.close(), () => undefined).catch(() => undefined);
     current = openSession('GH_ERR_UPSTREAM_UNAVAILABLE');
-    current.then(() => listeners.emit(), () => undefined);
+    current.then(() => events.toolsChanged(), () => undefined);
     return current;
   }
 
@@ -97,14 +97,12 @@ export async function connectHttpUpstream(options: HttpUpstreamOptions): Promise
 
   return {
     name,
-    ...upstreamOperations(request),
-    onToolsChanged(listener: () => void): void {
-      listeners.add(listener);
-    },
+    ...upstreamOperations(request, events.relays),
+    ...events.registrations,
     async close(): Promise<void> {
       if (closed) return;
       closed = true;
-      listeners.clear();
+      events.clear();
       const client = await current.catch(() => undefined);
       if (client === undefined) return;
       // Ends the 2025-era session on the server (HTTP DELETE); servers may refuse with 405.

@@ -13,3 +13,4 @@ export type {
   UpstreamTool,
 } from './upstream-connection.ts';
 export { UPSTREAM_ERROR_CODES, UpstreamError, type UpstreamErrorCode } from './upstream-error.ts';
+export type { CallRelay, RelayedRequestMethod } from './call-relay.ts';

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { createUpstreamClient } from './create-upstream-client.ts';
 import { ProcessGroupStdioTransport } from './process-group-stdio-transport.ts';
 import { toUpstreamError } from './to-upstream-error.ts';
-import { ToolChangeListeners } from './tool-change-listeners.ts';
+import { createUpstreamEvents } from './upstream-events.ts';
 import type { UpstreamCallOptions, UpstreamConnection } from './upstream-connection.ts';
 import { upstreamOperations, type RunUpstreamRequest } from './upstream-operations.ts';
 import { UpstreamError } from './upstream-error.ts';
@@ -65,7 +65,7 @@ export async function connectStdioUpstream(options: StdioUpstreamOptions): Promi
   const log = options.logger.child({ transport: 'stdio' });
   const restart = { ...DEFAULT_RESTART, ...options.restart };
   const callTimeoutMs = options.callTimeoutMs ?? 60_000;
-  const listeners = new ToolChangeListeners(log);
+  const events = createUpstreamEvents(log);
   const closing = new AbortController();
 
   let current: Session | undefined;
@@ -81,7 +81,7 @@ export async function connectStdioUpstream(options: StdioUpstreamOptions): Promi
         onStderrLine: (line) => log.debug({ stderr: line.slice(0, STDERR_LINE_LIMIT) }, 'upstream stderr'),
       },
     );
-    const client = createUpstreamClient(() => listeners.emit(), options.negotiation ?? 'legacy');
+    const client = createUpstreamClient(events.clientEvents, events.relays, options.negotiation ?? 'legacy');
     let exited = false;
     const session: Session = { client, transport, startedAt: Date.now() };
     client.onerror = (error) => log.warn({ error: error.message }, 'upstream transport error');
@@ -129,7 +129,7 @@ export async function connectStdioUpstream(options: StdioUpstreamOptions): Promi
         }
         current = session;
         log.info({ attempt: failedAttempts, childPid: session.transport.pid }, 'upstream process restarted');
-        listeners.emit();
+        events.toolsChanged();
         return session;
       } catch (error) {
         if (closing.signal.aborted) throw closedError(name);
@@ -164,14 +164,12 @@ export async function connectStdioUpstream(options: StdioUpstreamOptions): Promi
 
   return {
     name,
-    ...upstreamOperations(request),
-    onToolsChanged(listener: () => void): void {
-      listeners.add(listener);
-    },
+    ...upstreamOperations(request, events.relays),
+    ...events.registrations,
     async close(): Promise<void> {
       if (closing.signal.aborted) return;
       closing.abort();
-      listeners.clear();
+      events.clear();
       const session = current;
       current = undefined;
       await Promise.all([session?.client.close(), starting?.close()]);

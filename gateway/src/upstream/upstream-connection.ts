@@ -1,4 +1,5 @@
-import type { CallToolResult, GetPromptResult, ListResourceTemplatesResult, Prompt, ReadResourceResult, Resource, Tool } from '@modelcontextprotocol/client';
+import type { CallRelay } from './call-relay.ts';
+import type { CallToolResult, CompleteRequest, CompleteResult, GetPromptResult, ListResourceTemplatesResult, Prompt, ReadResourceResult, Resource, Tool } from '@modelcontextprotocol/client';
 
 /** A tool as the upstream server lists it (the MCP `Tool` shape, passed through unchanged). */
 export type UpstreamTool = Tool;
@@ -17,6 +18,8 @@ export interface UpstreamCallOptions {
   signal?: AbortSignal;
   /** Upper bound for the whole call, including any wait for a restarting upstream. */
   timeoutMs?: number;
+  /** The way back to the caller for progress, log messages, sampling and elicitation. */
+  relay?: CallRelay;
 }
 
 /**
@@ -36,6 +39,11 @@ export interface UpstreamConnection {
   listResources(): Promise<UpstreamResource[]>;
   listResourceTemplates(): Promise<UpstreamResourceTemplate[]>;
   readResource(uri: string, options?: UpstreamCallOptions): Promise<UpstreamResourceContents>;
+  complete(params: CompleteRequest['params'], options?: UpstreamCallOptions): Promise<CompleteResult>;
+  subscribeResource(uri: string): Promise<void>;
+  unsubscribeResource(uri: string): Promise<void>;
+  /** Called with the URI of a subscribed resource that changed. */
+  onResourceUpdated(listener: (uri: string) => void): void;
   /** Called when the upstream says its tools, prompts or resources changed, and after it was restarted or re-initialized. */
   onToolsChanged(listener: () => void): void;
   /** Closes the session and releases the process or connection; later calls reject. */

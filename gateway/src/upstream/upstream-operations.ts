@@ -1,4 +1,5 @@
-import type { Client } from '@modelcontextprotocol/client';
+import type { Client, CompleteRequest, CompleteResult, RequestOptions } from '@modelcontextprotocol/client';
+import type { InFlightRelays } from './call-relay.ts';
 import type {
   UpstreamCallOptions,
   UpstreamCallResult,
@@ -33,11 +34,20 @@ async function allPages<T>(fetchPage: (cursor: string | undefined) => Promise<{ 
   return items;
 }
 
+/** Per-request SDK options: the bound, the caller's cancellation, and its progress relayed. */
+function requestOptions(timeout: number, signal: AbortSignal | undefined, call: UpstreamCallOptions): RequestOptions {
+  const progress = call.relay?.progress;
+  return { signal, timeout, ...(progress ? { onprogress: (update) => progress(update), resetTimeoutOnProgress: false } : {}) };
+}
+
 /**
  * The MCP operations the gateway relays, written once for every transport: each connection only
- * says how a request reaches its live client.
+ * says how a request reaches its live client. Calls that may make the upstream talk back (log,
+ * sample, elicit) are tracked in `relays` while in flight, so it can reach their client.
  */
-export function upstreamOperations(request: RunUpstreamRequest) {
+export function upstreamOperations(request: RunUpstreamRequest, relays: InFlightRelays) {
+  const relayed = <T>(method: string, retrySafe: boolean, call: UpstreamCallOptions, run: (client: Client, options: RequestOptions) => Promise<T>) =>
+    relays.track(call.relay, () => request(method, { retrySafe, call }, (client, timeout, signal) => run(client, requestOptions(timeout, signal, call))));
   /** Every page of a list; empty when the upstream lacks the capability the list belongs to. */
   const listAll = <T>(
     method: string,
@@ -55,7 +65,7 @@ export function upstreamOperations(request: RunUpstreamRequest) {
       });
     },
     callTool(name: string, args: Record<string, unknown>, call: UpstreamCallOptions = {}): Promise<UpstreamCallResult> {
-      return request(`tools/call ${name}`, { retrySafe: false, call }, (client, timeout, signal) => client.callTool({ name, arguments: args }, { signal, timeout }));
+      return relayed(`tools/call ${name}`, false, call, (client, options) => client.callTool({ name, arguments: args }, options));
     },
     listPrompts(): Promise<UpstreamPrompt[]> {
       return listAll('prompts/list', (client) => Boolean(client.getServerCapabilities()?.prompts), async (client, cursor, timeout) => {
@@ -64,7 +74,7 @@ export function upstreamOperations(request: RunUpstreamRequest) {
       });
     },
     getPrompt(name: string, args: Record<string, string>, call: UpstreamCallOptions = {}): Promise<UpstreamPromptResult> {
-      return request(`prompts/get ${name}`, { retrySafe: true, call }, (client, timeout, signal) => client.getPrompt({ name, arguments: args }, { signal, timeout }));
+      return relayed(`prompts/get ${name}`, true, call, (client, options) => client.getPrompt({ name, arguments: args }, options));
     },
     listResources(): Promise<UpstreamResource[]> {
       return listAll('resources/list', (client) => Boolean(client.getServerCapabilities()?.resources), async (client, cursor, timeout) => {
@@ -79,7 +89,23 @@ export function upstreamOperations(request: RunUpstreamRequest) {
       });
     },
     readResource(uri: string, call: UpstreamCallOptions = {}): Promise<UpstreamResourceContents> {
-      return request(`resources/read ${uri}`, { retrySafe: true, call }, (client, timeout, signal) => client.readResource({ uri }, { signal, timeout }));
+      return relayed(`resources/read ${uri}`, true, call, (client, options) => client.readResource({ uri }, options));
+    },
+    /** Completion suggestions; none when the upstream lacks the completions capability. */
+    complete(params: CompleteRequest['params'], call: UpstreamCallOptions = {}): Promise<CompleteResult> {
+      return relayed('completion/complete', true, call, (client, options) =>
+        client.getServerCapabilities()?.completions ? client.complete(params, options) : Promise.resolve({ completion: { values: [] } }),
+      );
+    },
+    subscribeResource(uri: string): Promise<void> {
+      return request(`resources/subscribe ${uri}`, { retrySafe: true }, async (client, timeout) => {
+        await client.subscribeResource({ uri }, { timeout });
+      });
+    },
+    unsubscribeResource(uri: string): Promise<void> {
+      return request(`resources/unsubscribe ${uri}`, { retrySafe: true }, async (client, timeout) => {
+        await client.unsubscribeResource({ uri }, { timeout });
+      });
     },
   };
 }

@@ -1,7 +1,10 @@
 import type { UpstreamConnection } from '../../src/upstream/index.ts';
 
-/** The prompt and resource operations of a fake upstream that offers neither. */
-export const noPromptsOrResources: Pick<UpstreamConnection, 'listPrompts' | 'getPrompt' | 'listResources' | 'listResourceTemplates' | 'readResource'> = {
+/** The prompt, resource and completion operations of a fake upstream that offers none of them. */
+export const noPromptsOrResources: Pick<
+  UpstreamConnection,
+  'listPrompts' | 'getPrompt' | 'listResources' | 'listResourceTemplates' | 'readResource' | 'complete' | 'subscribeResource' | 'unsubscribeResource' | 'onResourceUpdated'
+> = {
   listPrompts: async () => [],
   getPrompt: async (name) => {
     throw new Error(`no prompt ${name}`);
@@ -11,4 +14,10 @@ export const noPromptsOrResources: Pick<UpstreamConnection, 'listPrompts' | 'get
   readResource: async (uri) => {
     throw new Error(`no resource ${uri}`);
   },
+  complete: async () => ({ completion: { values: [] } }),
+  subscribeResource: async (uri) => {
+    throw new Error(`no resource ${uri}`);
+  },
+  unsubscribeResource: async () => undefined,
+  onResourceUpdated: () => undefined,
 };

@@ -1,0 +1,38 @@
+import { ProtocolError, type ServerContext } from '@modelcontextprotocol/server';
+import type { CheckedExchange, CheckedRequest } from './checked-exchange.ts';
+import type { CallRelay } from './upstream/index.ts';
+
+/** JSON-RPC "invalid request": what the gateway answers an upstream whose request it refused. */
+const REFUSED_RPC_CODE = -32600;
+
+type CheckedFields = Pick<CheckedRequest<unknown>, 'principal' | 'portal' | 'profile' | 'traceId' | 'parentSpanId'>;
+
+/**
+ * The way back from an upstream to the client of one request: progress under the client's own
+ * progress token, log messages at the client's log level, and sampling and elicitation requests,
+ * which pass the DLP and the audit trail like a call in the other direction.
+ */
+export function relayToClient(ctx: ServerContext, client: string, server: string, checked: CheckedFields, exchange: CheckedExchange): CallRelay {
+  const progressToken = ctx.mcpReq._meta?.progressToken;
+  const ignoreClosed = () => undefined;
+  return {
+    client,
+    ...(progressToken !== undefined
+      ? { progress: (update) => void ctx.mcpReq.notify({ method: 'notifications/progress', params: { ...update, progressToken } }).catch(ignoreClosed) }
+      : {}),
+    log: (params) => void ctx.mcpReq.log(params.level, params.data, params.logger).catch(ignoreClosed),
+    async request(method, params, signal) {
+      const outcome = await exchange<Record<string, unknown>>({
+        ...checked,
+        server,
+        operation: method,
+        target: method,
+        arguments: params,
+        run: (forwarded) => ctx.mcpReq.send({ method, params: forwarded } as never, { signal }) as Promise<Record<string, unknown>>,
+        asResult: (payload) => (payload && typeof payload === 'object' && !Array.isArray(payload) ? (payload as Record<string, unknown>) : undefined),
+      });
+      if (!outcome.ok) throw new ProtocolError(REFUSED_RPC_CODE, outcome.message);
+      return outcome.result;
+    },
+  };
+}

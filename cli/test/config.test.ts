@@ -21,6 +21,15 @@ const errorOf = (text: string) => {
 };
 
 describe('gatehouse.yaml validation', () => {
+  it('serves a portal without authentication only on a loopback address', () => {
+    const portal = `  - name: local
+    authentication: none
+    servers: [{ name: demo, transport: stdio, command: node }]`;
+    expect(parseConfig(`gateway: { host: 127.0.0.1 }\n${minimal(portal)}`, 'gatehouse.yaml').portals[0]!.authentication).toBe('none');
+    expect(errorOf(`gateway: { host: 0.0.0.0 }\n${minimal(portal)}`)).toContain('portals[0].authentication');
+    expect(errorOf(`gateway: { host: 0.0.0.0 }\n${minimal(portal)}`)).toContain('set gateway.host to 127.0.0.1');
+  });
+
   it('accepts gatehouse.example.yaml, and resolves it with the variables it names', () => {
     const file = path.join(REPO_ROOT, 'gatehouse.example.yaml');
     const config = parseConfig(readFileSync(file, 'utf8'), file);

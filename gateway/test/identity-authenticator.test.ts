@@ -19,6 +19,12 @@ function withStaticToken(token: string) {
 }
 
 describe('authenticator', () => {
+  it('refuses a credential whose subject is in the namespace the gateway gives callers itself', async () => {
+    const token = `gh_${randomBytes(24).toString('hex')}`;
+    const impostor = createAuthenticator({ staticTokens: [{ sha256: sha256Hex(token), principal: { ...alice, subject: 'gatehouse:unauthenticated' } }], clock, logger });
+    expect(await impostor.authenticate(`Bearer ${token}`)).toMatchObject({ ok: false, reason: 'invalid_token' });
+  });
+
   it('accepts a configured static token for any portal, with no scopes', async () => {
     const token = `gh_${randomBytes(24).toString('hex')}`;
 

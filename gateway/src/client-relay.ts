@@ -1,4 +1,4 @@
-import { ProtocolError, type ServerContext } from '@modelcontextprotocol/server';
+import { LOG_LEVEL_META_KEY, ProtocolError, type LoggingLevel, type ServerContext } from '@modelcontextprotocol/server';
 import type { CheckedExchange, CheckedRequest } from './checked-exchange.ts';
 import type { CallRelay } from './upstream/index.ts';
 
@@ -15,8 +15,13 @@ type CheckedFields = Pick<CheckedRequest<unknown>, 'principal' | 'portal' | 'pro
 export function relayToClient(ctx: ServerContext, client: string, server: string, checked: CheckedFields, exchange: CheckedExchange): CallRelay {
   const progressToken = ctx.mcpReq._meta?.progressToken;
   const ignoreClosed = () => undefined;
+  // A 2026-07-28 client names its log level per request (none: no logs); a 2025 session's level
+  // is applied by the session's server when it relays, so everything is asked for upstream.
+  const envelope = ctx.mcpReq.envelope as Record<string, LoggingLevel | undefined> | undefined;
+  const logLevel = envelope ? envelope[LOG_LEVEL_META_KEY] : 'debug';
   return {
     client,
+    ...(logLevel !== undefined ? { logLevel } : {}),
     ...(progressToken !== undefined
       ? { progress: (update) => void ctx.mcpReq.notify({ method: 'notifications/progress', params: { ...update, progressToken } }).catch(ignoreClosed) }
       : {}),

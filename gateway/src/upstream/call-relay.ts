@@ -1,4 +1,4 @@
-import type { LoggingMessageNotification, Progress } from '@modelcontextprotocol/client';
+import type { LoggingLevel, LoggingMessageNotification, Progress } from '@modelcontextprotocol/client';
 
 /** Requests an upstream server may send its client while it serves a call. */
 export type RelayedRequestMethod = 'sampling/createMessage' | 'elicitation/create';
@@ -10,6 +10,8 @@ export type RelayedRequestMethod = 'sampling/createMessage' | 'elicitation/creat
 export interface CallRelay {
   /** Identifies the downstream client (its session, or its request when it has none). */
   readonly client: string;
+  /** The least severe log messages the client takes, if it takes any; asked of 2026-07-28 upstreams per request. */
+  logLevel?: LoggingLevel;
   progress?(progress: Progress): void;
   log(params: LoggingMessageNotification['params']): void;
   request(method: RelayedRequestMethod, params: Record<string, unknown>, signal: AbortSignal): Promise<Record<string, unknown>>;

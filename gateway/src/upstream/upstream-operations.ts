@@ -1,4 +1,4 @@
-import type { Client, CompleteRequest, CompleteResult, RequestOptions } from '@modelcontextprotocol/client';
+import { LOG_LEVEL_META_KEY, type Client, type CompleteRequest, type CompleteResult, type McpSubscription, type RequestOptions } from '@modelcontextprotocol/client';
 import type { InFlightRelays } from './call-relay.ts';
 import type {
   UpstreamCallOptions,
@@ -34,6 +34,17 @@ async function allPages<T>(fetchPage: (cursor: string | undefined) => Promise<{ 
   return items;
 }
 
+type MetaParam = { _meta?: Record<string, unknown> };
+
+/**
+ * A 2026-07-28 server sends log messages only when the request names a level; a 2025 server
+ * goes by its session's level, which is left at the server's default as sessions are shared.
+ */
+function logLevelMeta(client: Client, call: UpstreamCallOptions): MetaParam {
+  const level = call.relay?.logLevel;
+  return level !== undefined && client.getProtocolEra() === 'modern' ? { _meta: { [LOG_LEVEL_META_KEY]: level } } : {};
+}
+
 /** Per-request SDK options: the bound, the caller's cancellation, and its progress relayed. */
 function requestOptions(timeout: number, signal: AbortSignal | undefined, call: UpstreamCallOptions): RequestOptions {
   const progress = call.relay?.progress;
@@ -46,8 +57,10 @@ function requestOptions(timeout: number, signal: AbortSignal | undefined, call: 
  * sample, elicit) are tracked in `relays` while in flight, so it can reach their client.
  */
 export function upstreamOperations(request: RunUpstreamRequest, relays: InFlightRelays) {
-  const relayed = <T>(method: string, retrySafe: boolean, call: UpstreamCallOptions, run: (client: Client, options: RequestOptions) => Promise<T>) =>
-    relays.track(call.relay, () => request(method, { retrySafe, call }, (client, timeout, signal) => run(client, requestOptions(timeout, signal, call))));
+  const relayed = <T>(method: string, retrySafe: boolean, call: UpstreamCallOptions, run: (client: Client, options: RequestOptions, meta: MetaParam) => Promise<T>) =>
+    relays.track(call.relay, () =>
+      request(method, { retrySafe, call }, (client, timeout, signal) => run(client, requestOptions(timeout, signal, call), logLevelMeta(client, call))),
+    );
   /** Every page of a list; empty when the upstream lacks the capability the list belongs to. */
   const listAll = <T>(
     method: string,
@@ -56,6 +69,8 @@ export function upstreamOperations(request: RunUpstreamRequest, relays: InFlight
   ): Promise<T[]> =>
     request(method, { retrySafe: true }, (client, timeout) => (capable(client) ? allPages((cursor) => fetchPage(client, cursor, timeout)) : Promise.resolve([])));
   const page = (cursor: string | undefined) => (cursor ? { cursor } : undefined);
+  // A 2026-07-28 server has no resources/subscribe: a resource is watched through a listen stream of its own.
+  const listens = new Map<string, McpSubscription>();
 
   return {
     listTools(): Promise<UpstreamTool[]> {
@@ -65,7 +80,7 @@ export function upstreamOperations(request: RunUpstreamRequest, relays: InFlight
       });
     },
     callTool(name: string, args: Record<string, unknown>, call: UpstreamCallOptions = {}): Promise<UpstreamCallResult> {
-      return relayed(`tools/call ${name}`, false, call, (client, options) => client.callTool({ name, arguments: args }, options));
+      return relayed(`tools/call ${name}`, false, call, (client, options, meta) => client.callTool({ name, arguments: args, ...meta }, options));
     },
     listPrompts(): Promise<UpstreamPrompt[]> {
       return listAll('prompts/list', (client) => Boolean(client.getServerCapabilities()?.prompts), async (client, cursor, timeout) => {
@@ -74,7 +89,7 @@ export function upstreamOperations(request: RunUpstreamRequest, relays: InFlight
       });
     },
     getPrompt(name: string, args: Record<string, string>, call: UpstreamCallOptions = {}): Promise<UpstreamPromptResult> {
-      return relayed(`prompts/get ${name}`, true, call, (client, options) => client.getPrompt({ name, arguments: args }, options));
+      return relayed(`prompts/get ${name}`, true, call, (client, options, meta) => client.getPrompt({ name, arguments: args, ...meta }, options));
     },
     listResources(): Promise<UpstreamResource[]> {
       return listAll('resources/list', (client) => Boolean(client.getServerCapabilities()?.resources), async (client, cursor, timeout) => {
@@ -89,7 +104,7 @@ export function upstreamOperations(request: RunUpstreamRequest, relays: InFlight
       });
     },
     readResource(uri: string, call: UpstreamCallOptions = {}): Promise<UpstreamResourceContents> {
-      return relayed(`resources/read ${uri}`, true, call, (client, options) => client.readResource({ uri }, options));
+      return relayed(`resources/read ${uri}`, true, call, (client, options, meta) => client.readResource({ uri, ...meta }, options));
     },
     /** Completion suggestions; none when the upstream lacks the completions capability. */
     complete(params: CompleteRequest['params'], call: UpstreamCallOptions = {}): Promise<CompleteResult> {
@@ -99,10 +114,17 @@ export function upstreamOperations(request: RunUpstreamRequest, relays: InFlight
     },
     subscribeResource(uri: string): Promise<void> {
       return request(`resources/subscribe ${uri}`, { retrySafe: true }, async (client, timeout) => {
-        await client.subscribeResource({ uri }, { timeout });
+        if (client.getProtocolEra() !== 'modern') {
+          await client.subscribeResource({ uri }, { timeout });
+        } else if (!listens.has(uri)) {
+          listens.set(uri, await client.listen({ resourceSubscriptions: [uri] }, { timeout }));
+        }
       });
     },
     unsubscribeResource(uri: string): Promise<void> {
+      const listen = listens.get(uri);
+      listens.delete(uri);
+      if (listen) return listen.close();
       return request(`resources/unsubscribe ${uri}`, { retrySafe: true }, async (client, timeout) => {
         await client.unsubscribeResource({ uri }, { timeout });
       });

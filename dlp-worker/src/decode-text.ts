@@ -10,14 +10,47 @@ export interface DecodedText {
   sourceSpan(start: number, end: number): [number, number];
 }
 
-const MIN_BASE64_LENGTH = 16;
+/** Shorter strings are words and ids far more often than encodings worth a decode. */
+const MIN_ENCODED_LENGTH = 16;
 /** Larger blobs are files or images far more often than text; decoding them costs more than it finds. */
 const MAX_BASE64_LENGTH = 256 * 1024;
 const DATA_URL = /^data:[a-z]+\/[a-z0-9.+-]+;base64,/i;
 
+/** The text a string hides, base64 first, then percent-encoding. */
+export function decodeEncodedText(text: string): DecodedText | undefined {
+  if (text.length < MIN_ENCODED_LENGTH) return undefined;
+  return decodeBase64Text(text) ?? decodePercentText(text);
+}
+
+const BASE64 = '[A-Za-z0-9+/_-]';
+const CAPITAL = '[A-Z]';
+const SMALL = '[a-z]';
+const NOT_LETTER = '[0-9+/_-]';
+/**
+ * Every whole string `looksLikeBase64` accepts, less its padding. It needs a capital, a small
+ * letter, and a digit or more than 24 characters (padding counted): so the string holds a capital,
+ * a small letter and a digit or symbol, in any order, or it is 23 or more letters. CamelCase
+ * member names and capitalized words are neither. (A counted repetition of the whole alphabet would
+ * say "16 or more" exactly, but in the union with the detectors' prefilters it multiplies RE2's DFA
+ * states many times over.)
+ */
+const BASE64_BODY =
+  `${BASE64}*(?:${CAPITAL}${BASE64}*(?:${SMALL}${BASE64}*${NOT_LETTER}|${NOT_LETTER}${BASE64}*${SMALL})` +
+  `|${SMALL}${BASE64}*(?:${CAPITAL}${BASE64}*${NOT_LETTER}|${NOT_LETTER}${BASE64}*${CAPITAL})` +
+  `|${NOT_LETTER}${BASE64}*(?:${CAPITAL}${BASE64}*${SMALL}|${SMALL}${BASE64}*${CAPITAL}))${BASE64}*` +
+  '|[A-Za-z]{23,}';
+
+/**
+ * RE2, within a string's window of the NUL-joined texts: matches every string `decodeEncodedText`
+ * may decode (a percent escape, a `data:` URL, or a base64 shape as the whole string), so the
+ * prefilter pass finds them and no string needs a decode attempt of its own. Hex digests, UUIDs,
+ * ids in capitals and capitalized words do not match. `test/decode-text.test.ts` holds it to that.
+ */
+export const ENCODED_TEXT_PREFILTER = `%[0-9A-Fa-f]{2}|(?:^|\\x00)(?:(?i:data:)|(?:${BASE64_BODY})={0,2}(?:$|\\x00))`;
+
 /** Base64 (standard or URL-safe, padding optional) that decodes to printable UTF-8 text. */
 export function decodeBase64Text(text: string): DecodedText | undefined {
-  if (text.length < MIN_BASE64_LENGTH || text.length > MAX_BASE64_LENGTH) return undefined;
+  if (text.length < MIN_ENCODED_LENGTH || text.length > MAX_BASE64_LENGTH) return undefined;
   const prefix = text.charCodeAt(0) === 100 /* d */ ? (DATA_URL.exec(text)?.[0].length ?? 0) : 0;
   const body = prefix > 0 ? text.slice(prefix) : text;
   if (!looksLikeBase64(body)) return undefined;
@@ -27,7 +60,8 @@ export function decodeBase64Text(text: string): DecodedText | undefined {
   return { text: readable, encoding: 'base64', sourceSpan: () => [prefix, text.length] };
 }
 
-function looksLikeBase64(body: string): boolean {
+/** Base64 alphabet (standard or URL-safe) with padding only at the end, in mixed case: what may be base64 of text. */
+export function looksLikeBase64(body: string): boolean {
   let padding = 0;
   let letters = false;
   let digits = false;

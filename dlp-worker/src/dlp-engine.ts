@@ -1,4 +1,5 @@
 import { customDetector } from './custom-detectors.ts';
+import { ENCODED_TEXT_PREFILTER } from './decode-text.ts';
 import { decideVerdict, type Verdict } from './decide-verdict.ts';
 import type { Detector } from './detector.ts';
 import { createDetectorRegistry } from './detector-registry.ts';
@@ -52,7 +53,7 @@ export function createDlpEngine(options: DlpEngineOptions): DlpEngine {
     { requireExamples: false },
   );
   const byId = new Map(detectors.map((detector) => [detector.id, detector]));
-  const scanner = createTextScanner(detectors);
+  const scanner = createTextScanner(detectors, { select: ENCODED_TEXT_PREFILTER });
   const tools = {
     scanner,
     keyed: createKeyedIndex(detectors),

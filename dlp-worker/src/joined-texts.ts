@@ -1,3 +1,5 @@
+import { isAscii } from 'node:buffer';
+
 /**
  * The texts of a payload as one UTF-8 buffer, joined by NUL: RE2 is called once per pass over a
  * whole payload instead of once per string, and a call costs far more than a short string.
@@ -7,36 +9,95 @@ export interface JoinedTexts {
   texts: readonly string[];
   /**
    * byteStarts[i] is where text i starts; byteStarts[texts.length] is one past the end (plus the
-   * separator). Computed on first use: a clean payload never needs it, and with non-ASCII text it
-   * costs a UTF-8 length per string.
+   * separator). Computed on first use: a payload without prefilter matches never needs it.
    */
   readonly byteStarts: Float64Array;
   ascii: boolean;
 }
 
-export function joinTexts(texts: readonly string[]): JoinedTexts {
-  const joined = texts.length === 1 ? texts[0]! : texts.join('\0');
-  const buffer = Buffer.from(joined, 'utf8');
-  const ascii = buffer.length === joined.length;
+/**
+ * Where joins write their bytes, reused from scan to scan: allocating a buffer per payload costs
+ * more than filling it. A JoinedTexts stays valid until the next join into the same space.
+ */
+export interface JoinSpace {
+  bytes: Buffer;
+}
+
+export function createJoinSpace(): JoinSpace {
+  return { bytes: Buffer.alloc(0) };
+}
+
+/**
+ * Texts joined per this many at a time: a single string of a whole large payload is allocated
+ * outside V8's young generation and costs about twice as much per byte to build.
+ */
+const JOIN_CHUNK = 4096;
+
+export function joinTexts(texts: readonly string[], space: JoinSpace): JoinedTexts {
+  let chars = texts.length - 1;
+  for (let i = 0; i < texts.length; i++) chars += texts[i]!.length;
+  let written = 0;
+  for (let first = 0; first < texts.length; first += JOIN_CHUNK) {
+    const end = Math.min(first + JOIN_CHUNK, texts.length);
+    const chunk = end - first === texts.length ? texts.join('\0') : texts.slice(first, end).join('\0');
+    written = append(space, written, end < texts.length ? `${chunk}\0` : chunk);
+  }
+  const buffer = space.bytes.subarray(0, written);
+  const ascii = buffer.length === chars;
   let byteStarts: Float64Array | undefined;
   return {
     buffer,
     texts,
     ascii,
     get byteStarts() {
-      return (byteStarts ??= startsOf(texts, ascii));
+      return (byteStarts ??= startsOf(texts, buffer, ascii));
     },
   };
 }
 
-function startsOf(texts: readonly string[], ascii: boolean): Float64Array {
-  const byteStarts = new Float64Array(texts.length + 1);
-  let position = 0;
-  for (let i = 0; i < texts.length; i++) {
-    byteStarts[i] = position;
-    position += (ascii ? texts[i]!.length : Buffer.byteLength(texts[i]!, 'utf8')) + 1;
+/** Writes `text` as UTF-8 after the first `written` bytes of the space, growing it as needed; returns the new length. */
+function append(space: JoinSpace, written: number, text: string): number {
+  // UTF-8 takes at most 3 bytes per UTF-16 code unit; only when that might not fit is the exact length worth computing.
+  if (space.bytes.length - written < text.length * 3) {
+    const needed = written + Buffer.byteLength(text, 'utf8');
+    if (needed > space.bytes.length) {
+      const grown = Buffer.allocUnsafe(Math.max(needed, space.bytes.length * 2));
+      space.bytes.copy(grown, 0, 0, written);
+      space.bytes = grown;
+    }
   }
-  byteStarts[texts.length] = position;
+  return written + space.bytes.write(text, written, 'utf8');
+}
+
+/** How many runs a run of texts with non-ASCII bytes is split into, down to single texts. */
+const ASCII_RUN_SPLIT = 16;
+
+/**
+ * Byte starts from character starts: a run of texts whose bytes are all ASCII has as many bytes
+ * as characters, and one native check says so for the whole run. Only runs holding non-ASCII text
+ * are split, down to the single texts that need a UTF-8 length: payloads are mostly ASCII.
+ */
+function startsOf(texts: readonly string[], buffer: Buffer, ascii: boolean): Float64Array {
+  const charStarts = new Float64Array(texts.length + 1);
+  for (let i = 0; i < texts.length; i++) charStarts[i + 1] = charStarts[i]! + texts[i]!.length + 1;
+  if (ascii) return charStarts;
+  const byteStarts = new Float64Array(texts.length + 1);
+  /** Places texts [first, end) from byte `position`; returns where the next text starts. */
+  const place = (first: number, end: number, position: number): number => {
+    const chars = charStarts[end]! - charStarts[first]!;
+    if (isAscii(buffer.subarray(position, position + chars))) {
+      for (let i = first; i < end; i++) byteStarts[i] = position + charStarts[i]! - charStarts[first]!;
+      return position + chars;
+    }
+    if (end - first === 1) {
+      byteStarts[first] = position;
+      return position + Buffer.byteLength(texts[first]!, 'utf8') + 1;
+    }
+    const step = Math.ceil((end - first) / ASCII_RUN_SPLIT);
+    for (let run = first; run < end; run += step) position = place(run, Math.min(run + step, end), position);
+    return position;
+  };
+  byteStarts[texts.length] = place(0, texts.length, 0);
   return byteStarts;
 }
 

@@ -1,5 +1,5 @@
 import type { Detector } from './detector.ts';
-import { decodeBase64Text, decodePercentText, type DecodedText } from './decode-text.ts';
+import { decodeEncodedText, type DecodedText } from './decode-text.ts';
 import { ROOT_PATH, indexPath, jsonKindOf, memberPath, unscannable } from './json-path.ts';
 
 /**
@@ -9,15 +9,15 @@ import { ROOT_PATH, indexPath, jsonKindOf, memberPath, unscannable } from './jso
 export interface PayloadTexts {
   /** Each string leaf, number leaf (decimal text) and decoded string once, and each distinct member name once. */
   texts: string[];
-  /** Per text: the node of a value (or decoded value), or -1 - n for the n-th distinct member name. */
+  /** Per text: the node of a value (or decoded value), or -1 - n for the n-th distinct member name. Empty without `places`. */
   owner: number[];
-  /** Per distinct member name: the nodes of the members it names (rows repeat their names). */
+  /** Per distinct member name: the nodes of the members it names (rows repeat their names). Empty without `places`. */
   keyMembers: number[][];
   /** For a decoded text: the index of the text it was decoded from, and how. */
   decoded: Map<number, { source: number; decoding: DecodedText }>;
   /** String values under members whose name a detector's `keyed` rule matches. */
   keyed: Array<{ text: number; detectors: readonly Detector[] }>;
-  /** Per node: parent node (-1 for the root), member name or item index, position among siblings. */
+  /** Per node: parent node (-1 for the root), member name or item index, position among siblings. Only the root without `places`. */
   nodeParent: number[];
   nodeKey: Array<string | number>;
   nodePosition: number[];
@@ -29,11 +29,19 @@ export interface CollectOptions {
   /** Stop collecting past this many characters: the payload is oversize. */
   maxChars: number;
   decodeEncoded: boolean;
+  /**
+   * Whether to record where each text sits (owners, nodes): what findings need for their paths.
+   * Without it the walk yields the same texts in the same order at a fraction of the cost, which
+   * is all a payload without findings ever needs.
+   */
+  places: boolean;
   /** The detectors whose `keyed` rule matches a member name (empty for most names). */
   keyedFor: (key: string) => readonly Detector[];
 }
 
 const NONE: readonly Detector[] = [];
+/** Nesting up to which the cycle check searches an array of the open containers. */
+const SHALLOW_DEPTH = 16;
 
 /** What a payload holds to be scanned, or how big it was found to be when past the limit. */
 export function collectPayloadTexts(payload: unknown, options: CollectOptions): PayloadTexts | { oversize: number } {
@@ -49,33 +57,47 @@ export function collectPayloadTexts(payload: unknown, options: CollectOptions): 
     size: 0,
   };
   const keyIndex = new Map<string, number>();
-  const ancestors = new Set<object>();
+  /** Per distinct member name, the detectors keyed on it: looked up once per payload, not once per member. */
+  const keyedByName: Array<readonly Detector[]> = [];
+  // The containers open on the path to the current value, for the cycle check. Near the root a
+  // short array is searched: a Set would hash every container of the payload, which costs more
+  // than the rest of the walk. Deeper ones go to a Set, so a deep payload stays linear.
+  const shallowAncestors: object[] = [];
+  const deepAncestors = new Set<object>();
+  const { places } = options;
 
   const addValue = (text: string, node: number, keyed: readonly Detector[]) => {
     const index = c.texts.push(text) - 1;
-    c.owner.push(node);
+    if (places) c.owner.push(node);
     c.size += text.length;
     if (keyed.length > 0) c.keyed.push({ text: index, detectors: keyed });
-    if (!options.decodeEncoded || text.length < 16) return;
-    const decoding = decodeBase64Text(text) ?? decodePercentText(text);
+    if (!options.decodeEncoded) return;
+    const decoding = decodeEncodedText(text);
     if (decoding === undefined) return;
     c.decoded.set(c.texts.push(decoding.text) - 1, { source: index, decoding });
-    c.owner.push(node);
+    if (places) c.owner.push(node);
   };
 
-  const addKey = (key: string, member: number) => {
+  /** Records a member name (its text once per payload) and returns the detectors keyed on it. */
+  const addKey = (key: string, member: number): readonly Detector[] => {
     c.size += key.length;
     let group = keyIndex.get(key);
     if (group === undefined) {
-      group = c.keyMembers.push([]) - 1;
+      group = keyedByName.push(options.keyedFor(key)) - 1;
       keyIndex.set(key, group);
       c.texts.push(key);
-      c.owner.push(-1 - group);
+      if (places) {
+        c.keyMembers.push([]);
+        c.owner.push(-1 - group);
+      }
     }
-    c.keyMembers[group]!.push(member);
+    if (places) c.keyMembers[group]!.push(member);
+    return keyedByName[group]!;
   };
 
+  /** A new node under `parent`, or -1 when places are not recorded. */
   const addNode = (parent: number, key: string | number, position: number): number => {
+    if (!places) return -1;
     c.nodeParent.push(parent);
     c.nodeKey.push(key);
     return c.nodePosition.push(position) - 1;
@@ -88,8 +110,11 @@ export function collectPayloadTexts(payload: unknown, options: CollectOptions): 
     if (kind === 'number') return addValue(String(value), node, keyed);
     if (kind === 'skip') return;
     const container = value as object;
-    if (ancestors.has(container)) throw unscannable('it contains a cycle');
-    ancestors.add(container);
+    const onPath = shallowAncestors.includes(container) || (deepAncestors.size > 0 && deepAncestors.has(container));
+    if (onPath) throw unscannable('it contains a cycle');
+    const shallow = depth < SHALLOW_DEPTH;
+    if (shallow) shallowAncestors.push(container);
+    else deepAncestors.add(container);
     if (kind === 'array') {
       const items = container as unknown[];
       for (let i = 0; i < items.length; i++) walk(items[i], addNode(node, i, i), keyed, depth + 1);
@@ -98,11 +123,11 @@ export function collectPayloadTexts(payload: unknown, options: CollectOptions): 
       for (let position = 0; position < keys.length; position++) {
         const key = keys[position]!;
         const member = addNode(node, key, position);
-        addKey(key, member);
-        walk((container as Record<string, unknown>)[key], member, options.keyedFor(key), depth + 1);
+        walk((container as Record<string, unknown>)[key], member, addKey(key, member), depth + 1);
       }
     }
-    ancestors.delete(container);
+    if (shallow) shallowAncestors.pop();
+    else deepAncestors.delete(container);
   };
 
   walk(payload, 0, NONE, 0);

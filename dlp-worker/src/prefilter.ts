@@ -1,5 +1,4 @@
 import RE2 from 're2';
-import type { Detector } from './detector.ts';
 import { textAt, textWindow, type JoinedTexts } from './joined-texts.ts';
 
 /**
@@ -15,24 +14,18 @@ import { textAt, textWindow, type JoinedTexts } from './joined-texts.ts';
  * the pass below visits every string holding one, and the set then names the detector.
  */
 export interface Prefilter {
-  /** The detectors it selects for, in the order their candidates are returned. */
-  readonly detectors: readonly Detector[];
-  /** Per detector (same order), the indices of the texts to scan with its pattern, ascending. */
+  /** Per expression (in the order given), the indices of the texts holding a match of it, ascending. */
   candidates(input: JoinedTexts): number[][];
 }
 
-export function createPrefilter(detectors: readonly Detector[]): Prefilter {
-  const sources = detectors.map((detector) => {
-    if (detector.prefilter === undefined) throw new RangeError(`detector "${detector.id}" has no prefilter`);
-    return detector.prefilter;
-  });
-  const any = new RE2(sources.map((source) => `(?:${source})`).join('|'), 'g');
-  const which = new RE2.Set(sources);
+/** `expressions`: RE2 sources, each matching within a single text's window (the text and the separators around it). */
+export function createPrefilter(expressions: readonly string[]): Prefilter {
+  const any = new RE2(expressions.map((source) => `(?:${source})`).join('|'), 'g');
+  const which = new RE2.Set(expressions);
 
   return {
-    detectors,
     candidates(input) {
-      const found: number[][] = detectors.map(() => []);
+      const found: number[][] = expressions.map(() => []);
       const { buffer } = input;
       any.lastIndex = 0;
       let last = -1;

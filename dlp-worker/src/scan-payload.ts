@@ -1,11 +1,12 @@
 import type { Finding } from '../../events/src/index.ts';
 import { confidenceInContext, spacedKey } from './context.ts';
+import { decodeEncodedText } from './decode-text.ts';
 import type { Detector } from './detector.ts';
 import type { KeyedHasher } from './keyed-hash.ts';
 import type { KeyedIndex } from './keyed-detection.ts';
 import { collectPayloadTexts, contextKeyOf, pathOf, type PayloadTexts } from './payload-texts.ts';
 import type { CompiledProfile } from './profile.ts';
-import type { TextScanner } from './text-scanner.ts';
+import type { TextMatch, TextScanner } from './text-scanner.ts';
 
 /** What scanning needs besides the profile: compiled detectors, the member-name index and the hash key. */
 export interface ScanTools {
@@ -30,30 +31,52 @@ interface Candidate {
   value: string;
 }
 
+export interface ScanOptions {
+  /**
+   * Whether a first pass, which walks the payload without recording where each string sits, may
+   * settle a payload that holds nothing (the default). Both ways find the same; `false`, always
+   * walking with places, is the reference the tests compare against.
+   */
+  firstPass?: boolean;
+}
+
 /**
  * Finds what the profile's detectors match in every string leaf, number leaf (as its decimal
  * text), member name and decoded base64 or percent-encoded string of a JSON value. Findings
  * locate values by JSON path and offsets and carry a keyed hash of the value, never the value.
  *
+ * Most payloads hold nothing, and recording where each of their strings sits costs more than
+ * scanning them. So a first pass collects the texts alone, and its prefilter pass also picks out
+ * the strings that may be encoded: when nothing matches, nothing is keyed by member name and
+ * nothing decodes, the payload is clean. Otherwise a second walk records places; its texts are the
+ * first pass's (the same walk) unless some decode, so the first pass's matches stand.
+ *
  * Throws a DlpError (GH_ERR_DLP_PAYLOAD_UNSCANNABLE) for a value JSON cannot hold.
  */
-export function scanPayload(payload: unknown, profile: CompiledProfile, tools: ScanTools): ScanResult {
-  const collected = collectPayloadTexts(payload, {
-    maxChars: profile.maxPayloadChars,
-    decodeEncoded: true,
-    keyedFor: (key) => tools.keyed.detectorsFor(key),
-  });
-  if ('oversize' in collected) return { oversize: collected.oversize, findings: [] };
+export function scanPayload(payload: unknown, profile: CompiledProfile, tools: ScanTools, options: ScanOptions = {}): ScanResult {
+  const collect = (places: boolean, decodeEncoded: boolean) =>
+    collectPayloadTexts(payload, { maxChars: profile.maxPayloadChars, decodeEncoded, places, keyedFor: (key) => tools.keyed.detectorsFor(key) });
 
-  const candidates = textCandidates(collected, profile, tools);
-  for (const { text, detectors } of collected.keyed) {
-    const raw = collected.texts[text]!;
-    const value = raw.trim();
-    const start = raw.indexOf(value);
-    for (const detector of detectors) {
-      if (!profile.enabled.has(detector.id) || value === '' || !detector.keyed!.accepts(value)) continue;
-      candidates.push({ detector, node: collected.owner[text]!, inKey: false, start, end: start + value.length, confidence: detector.keyed!.confidence, value });
-    }
+  let collected: ReturnType<typeof collect>;
+  let matches: TextMatch[] | undefined;
+  if (options.firstPass ?? true) {
+    const first = collect(false, false);
+    if ('oversize' in first) return { oversize: first.oversize, findings: [] };
+    const scan = tools.scanner.scan(first.texts, profile.enabled);
+    const encoded = scan.selected.some((text) => decodeEncodedText(first.texts[text]!) !== undefined);
+    if (!encoded && scan.matches.length === 0 && keyedMatches(first, profile).length === 0) return { findings: [] };
+    collected = collect(true, encoded);
+    if (!encoded) matches = scan.matches;
+  } else {
+    collected = collect(true, true);
+  }
+  if ('oversize' in collected) return { oversize: collected.oversize, findings: [] };
+  matches ??= tools.scanner.scanTexts(collected.texts, profile.enabled);
+
+  const candidates = textCandidates(collected, matches);
+  for (const { detector, text, start, end } of keyedMatches(collected, profile)) {
+    const value = collected.texts[text]!.slice(start, end);
+    candidates.push({ detector, node: collected.owner[text]!, inKey: false, start, end, confidence: detector.keyed!.confidence, value });
   }
 
   const kept = candidates.filter((candidate) => {
@@ -63,8 +86,23 @@ export function scanPayload(payload: unknown, profile: CompiledProfile, tools: S
   return { findings: toFindings(collected, dropOutranked(kept), profile, tools.hasher) };
 }
 
+/** Whole string values found by the name of the member holding them (`"password": "…"`), trimmed. */
+function keyedMatches(collected: PayloadTexts, profile: CompiledProfile): TextMatch[] {
+  const found: TextMatch[] = [];
+  for (const { text, detectors } of collected.keyed) {
+    const raw = collected.texts[text]!;
+    const value = raw.trim();
+    const start = raw.indexOf(value);
+    for (const detector of detectors) {
+      if (!profile.enabled.has(detector.id) || value === '' || !detector.keyed!.accepts(value)) continue;
+      found.push({ detector, text, start, end: start + value.length });
+    }
+  }
+  return found;
+}
+
 /** Matches of the scanned texts, each placed where it occurs: a member name once per member it names. */
-function textCandidates(collected: PayloadTexts, profile: CompiledProfile, tools: ScanTools): Candidate[] {
+function textCandidates(collected: PayloadTexts, matches: readonly TextMatch[]): Candidate[] {
   const spaced = new Map<string, string>();
   const contextOf = (node: number): string | undefined => {
     const key = contextKeyOf(collected, node);
@@ -74,7 +112,7 @@ function textCandidates(collected: PayloadTexts, profile: CompiledProfile, tools
     return form;
   };
   const candidates: Candidate[] = [];
-  for (const match of tools.scanner.scanTexts(collected.texts, profile.enabled)) {
+  for (const match of matches) {
     const text = collected.texts[match.text]!;
     const value = text.slice(match.start, match.end);
     const owner = collected.owner[match.text]!;

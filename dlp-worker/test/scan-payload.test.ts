@@ -135,9 +135,15 @@ describe('scanPayload', () => {
   it('refuses values JSON cannot hold, and payloads nested deeper than the limit', () => {
     const cyclic: Record<string, unknown> = { a: 1 };
     cyclic['self'] = cyclic;
-    for (const payload of [cyclic, { n: 10n }, { when: new Date(0) }, { f: () => 1 }]) {
+    // A cycle far from the root, where the walk keeps its open containers in a set rather than an array.
+    const chain: Array<Record<string, unknown>> = [{ ssn: SSN }];
+    for (let i = 0; i < 40; i++) chain.unshift({ next: chain[0] });
+    chain[40]!['back'] = chain[30];
+    const outer = chain[0];
+    for (const payload of [cyclic, outer, { n: 10n }, { when: new Date(0) }, { f: () => 1 }]) {
       expect(() => scan(payload)).toThrow(expect.objectContaining({ code: 'GH_ERR_DLP_PAYLOAD_UNSCANNABLE' }));
     }
+    expect(() => scan(outer)).toThrow(/contains a cycle/);
     let deep: unknown = 'leaf';
     for (let i = 0; i < 5000; i++) deep = [deep];
     expect(() => scan(deep)).toThrow(/nested deeper/);

@@ -8,13 +8,14 @@
  * The machine is often shared: run it several times and read the range.
  */
 import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import pino from 'pino';
-import { AUDIT_INGEST_FETCH, createAuditIngest, createClickHouseConnection, migrate } from '../audit-ingest/src/index.ts';
 import { startLocalKafka } from '../deploy/kafka/local-kafka.ts';
 import { defaultKafkaCacheDir, kafkaVersion } from '../deploy/kafka/kafka-jars.ts';
 import { createEvent, createKafkaBus, decodeEvent, encodeEvent, topicNames, type Bus, type Event, type EventContext } from '../events/src/index.ts';
@@ -26,9 +27,6 @@ const FRESHNESS_SECONDS = Number(process.env['BENCH_FRESHNESS_SECONDS'] ?? 10);
 const PROBE_EVERY = 50;
 const PRODUCE_BATCH = 2_000;
 const MIB = 1024 * 1024;
-/** Fetch sizes and insert size as the audit-ingest role uses them; the env variables try others. */
-const FETCH_PARTITION_BYTES = Number(process.env['BENCH_FETCH_PARTITION_MIB'] ?? AUDIT_INGEST_FETCH.maxBytesPerPartition / MIB) * MIB;
-const FETCH_BYTES = Number(process.env['BENCH_FETCH_MIB'] ?? AUDIT_INGEST_FETCH.maxBytes / MIB) * MIB;
 const MAX_ROWS_PER_INSERT = process.env['BENCH_MAX_ROWS'] ? Number(process.env['BENCH_MAX_ROWS']) : undefined;
 const logger = pino({ level: 'silent' });
 
@@ -110,7 +108,7 @@ function timedInserts(connection: ClickHouseClient) {
     try {
       return await query(params);
     } finally {
-      if (params.query.includes('{ids:Array(UUID)}')) {
+      if (params.query.includes('kafka_offset >= {first:UInt64}')) {
         stats.queries += 1;
         stats.queryMs += performance.now() - t0;
       }
@@ -156,6 +154,12 @@ function perEventCosts(sample: Buffer[]) {
 }
 
 async function main() {
+  // Loaded here rather than at the top: the steady producer thread runs this file too, and the
+  // chDB engine must be loaded by one thread of a process only (a second one crashes it).
+  const { AUDIT_INGEST_FETCH, createAuditIngest, createClickHouseConnection, migrate } = await import('../audit-ingest/src/index.ts');
+  /** Fetch sizes and insert size as the audit-ingest role uses them; the env variables try others. */
+  const FETCH_PARTITION_BYTES = Number(process.env['BENCH_FETCH_PARTITION_MIB'] ?? AUDIT_INGEST_FETCH.maxBytesPerPartition / MIB) * MIB;
+  const FETCH_BYTES = Number(process.env['BENCH_FETCH_MIB'] ?? AUDIT_INGEST_FETCH.maxBytes / MIB) * MIB;
   const work = await mkdtemp(path.join(tmpdir(), 'gatehouse-bench-ingest-'));
   const kafka = await startLocalKafka({ dataDir: path.join(work, 'kafka'), cacheDir: defaultKafkaCacheDir(process.env, await kafkaVersion()), ownerPid: process.pid });
   const connection = createClickHouseConnection({ kind: 'chdb', path: path.join(work, 'chdb') });
@@ -187,6 +191,8 @@ async function main() {
 
     const stats = timedInserts(connection);
     const ingest = createAuditIngest({ bus, topics, connection, logger, group: `bench-${randomUUID()}`, maxRowsPerInsert: MAX_ROWS_PER_INSERT });
+    const loopBefore = performance.eventLoopUtilization();
+    const cpuBefore = process.cpuUsage();
     t0 = performance.now();
     await ingest.start();
     const joinSeconds = (performance.now() - t0) / 1000;
@@ -196,6 +202,8 @@ async function main() {
       stored = await count(connection);
     }
     const tEnd = performance.now();
+    const loop = performance.eventLoopUtilization(loopBefore);
+    const cpu = process.cpuUsage(cpuBefore);
     const coldSeconds = (tEnd - t0) / 1000;
     // From the first insert on: what the pipeline sustains once the consumer has joined and fetched.
     const ingestSeconds = (tEnd - stats.firstInsertAt) / 1000;
@@ -224,19 +232,17 @@ async function main() {
         }
       }
     })();
-    const tickMs = 100;
-    const perTick = Math.max(3, Math.round((rate * tickMs) / 1000));
-    const freshStart = performance.now();
-    for (let tick = 0; performance.now() - freshStart < FRESHNESS_SECONDS * 1000; tick++) {
-      const due = freshStart + tick * tickMs;
-      if (performance.now() < due) await sleep(due - performance.now());
-      const messages = messagesFor(perTick, `fresh-${tick}`);
-      const probes = messages.filter((_, index) => index % (PROBE_EVERY * 3) === 0).map((message) => message.key);
-      // Timed from before the send: freshness includes the producer's acks=all round trip.
-      const producedAt = Date.now();
-      for (const probe of probes) pending.set(probe, producedAt);
-      await producer.send({ topic: topics.audit, acks: -1, messages });
-    }
+    // The steady producer runs on its own thread, so that making and sending events neither
+    // delays the ingest's event loop nor is delayed by it.
+    const load: SteadyLoad = { brokers: kafka.brokers, topic: topics.audit, rate, seconds: FRESHNESS_SECONDS };
+    const steady = new Worker(new URL(import.meta.url), { workerData: load });
+    let produced: SteadyLoadDone = { events: 0, seconds: 0 };
+    steady.on('message', (message: SteadyLoadMessage) => {
+      if ('probes' in message) for (const probe of message.probes) pending.set(probe, message.producedAt);
+      else produced = message;
+    });
+    const [exitCode] = (await once(steady, 'exit')) as [number];
+    if (exitCode !== 0) throw new Error(`the steady producer thread exited with code ${exitCode}`);
     producing = false;
     await poller;
     await ingest.stop();
@@ -253,9 +259,14 @@ async function main() {
     row('  inserts', `${bulkStats.inserts}, mean ${(bulkStats.rows / Math.max(1, bulkStats.inserts)).toFixed(0)} rows, mean ${(bulkStats.ms / Math.max(1, bulkStats.inserts)).toFixed(0)} ms each`);
     row('  wall time with an insert in flight', `${(bulkStats.busyMs / 1000).toFixed(2)} s (${((bulkStats.busyMs / 1000 / coldSeconds) * 100).toFixed(0)} % of the run)`);
     row('  dedup lookups (queries)', `${bulkStats.queries}, ${(bulkStats.queryMs / 1000).toFixed(2)} s`);
+    row('  CPU of this process per event (all threads)', `${((cpu.user + cpu.system) / EVENTS).toFixed(1)} µs, ${((cpu.user + cpu.system) / 1e6 / coldSeconds).toFixed(2)} cores (the broker is another process)`);
+    row('  JavaScript thread busy', `${((loop.active * 1000) / EVENTS).toFixed(1)} µs per event, ${(loop.utilization * 100).toFixed(0)} % of the run`);
     row('  per event: decode + validate (zod)', `${costs.decodeUs.toFixed(1)} µs`);
     row('  per event: body JSON for the row', `${costs.bodyJsonUs.toFixed(1)} µs`);
     row(`freshness at ${rate} events/s for ${FRESHNESS_SECONDS} s`, `p50 ${percentile(freshness, 50)} ms, p99 ${percentile(freshness, 99)} ms (${freshness.length} probes)`);
+    const steadyInserts = stats.inserts - bulkStats.inserts;
+    row('  inserts meanwhile', `${steadyInserts}, mean ${((stats.rows - bulkStats.rows) / Math.max(1, steadyInserts)).toFixed(0)} rows, mean ${((stats.ms - bulkStats.ms) / Math.max(1, steadyInserts)).toFixed(0)} ms each`);
+    row('  produced meanwhile (producer thread)', `${(produced.events / Math.max(produced.seconds, 1e-9)).toFixed(0)} events/s`);
     row('goal', '≥ 50000 events/s, freshness p99 ≤ 2000 ms');
   } finally {
     await bus.close();
@@ -266,4 +277,39 @@ async function main() {
   }
 }
 
-await main();
+interface SteadyLoad {
+  brokers: string[];
+  topic: string;
+  rate: number;
+  seconds: number;
+}
+interface SteadyLoadDone {
+  events: number;
+  seconds: number;
+}
+type SteadyLoadMessage = { probes: string[]; producedAt: number } | SteadyLoadDone;
+
+/** Produces `rate` events a second in ticks of 100 ms, posting each tick's probe trace ids with the time they were sent. */
+async function produceSteadily({ brokers, topic, rate, seconds }: SteadyLoad): Promise<void> {
+  const producer = new Kafka({ clientId: 'bench-steady-producer', brokers, logLevel: logLevel.NOTHING }).producer({ idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  const tickMs = 100;
+  const perTick = Math.max(3, Math.round((rate * tickMs) / 1000));
+  const start = performance.now();
+  let events = 0;
+  for (let tick = 0; performance.now() - start < seconds * 1000; tick++) {
+    const due = start + tick * tickMs;
+    if (performance.now() < due) await sleep(due - performance.now());
+    const messages = messagesFor(perTick, `fresh-${tick}`);
+    const probes = messages.filter((_, index) => index % (PROBE_EVERY * 3) === 0).map((message) => message.key);
+    // Timed from before the send: freshness includes the producer's acks=all round trip.
+    parentPort!.postMessage({ probes, producedAt: Date.now() } satisfies SteadyLoadMessage);
+    await producer.send({ topic, acks: -1, messages });
+    events += messages.length;
+  }
+  parentPort!.postMessage({ events, seconds: (performance.now() - start) / 1000 } satisfies SteadyLoadMessage);
+  await producer.disconnect();
+}
+
+if (isMainThread) await main();
+else await produceSteadily(workerData as SteadyLoad);

@@ -1,12 +1,12 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Logger } from 'pino';
 import type { DeliveredEvent } from '../../events/src/index.ts';
 import { readChainTail } from './chain-tail.ts';
 import type { Checkpointer } from './checkpointer.ts';
-import { AuditIngestError, describeClickHouseError } from './errors.ts';
-import { toAuditEventRow, type AuditEventRow, type ChainedAuditEventRow } from './event-row.ts';
-import { extendChain, type ChainTail } from './hash-chain.ts';
+import type { ChainedAuditEventRow } from './event-row.ts';
+import { chainDeliveredEvents, type ChainTail } from './hash-chain.ts';
+import { insertAuditRows } from './insert-audit-rows.ts';
 import { cutInserts } from './insert-cuts.ts';
 import { AUDIT_EVENTS_TABLE } from './migrations.ts';
 
@@ -88,7 +88,7 @@ export function createAuditBatchWriter(options: AuditBatchWriterOptions): AuditB
     partitions.delete(key);
     let inserted = 0;
     try {
-      const fresh = continues ? events : await dropStored(connection, table, events);
+      const fresh = continues ? events : await dropStored(connection, table, topic, events);
       let tail = continues ? known.tail : await readChainTail(connection, table, topic, partition);
       const slices = cutInserts(fresh, maxRows);
       let next = slices.length > 0 ? prepareInsert(topic, slices[0]!, tail) : undefined;
@@ -161,7 +161,7 @@ interface PreparedInsert {
 }
 
 function prepareInsert(topic: string, slice: DeliveredEvent[], tail: ChainTail): PreparedInsert {
-  const chained = extendChain(slice.map((event) => toAuditEventRow(event, topic)), tail);
+  const chained = chainDeliveredEvents(slice, topic, tail);
   return {
     insert: {
       topic,
@@ -187,43 +187,22 @@ function yieldToInsert(): Promise<void> {
 
 /** `topic/partition/first-last/hash of the event ids`: the same events at the same place give the same token. */
 export function insertDeduplicationToken(topic: string, events: DeliveredEvent[]): string {
-  const ids = createHash('sha256');
-  for (const { event } of events) ids.update(event.id).update('\n');
+  // One-shot over the ids, each followed by a newline.
+  let ids = '';
+  for (const { event } of events) ids += `${event.id}\n`;
   const first = events[0];
   const last = events[events.length - 1];
-  return `${topic}/${first?.partition ?? 0}/${first?.offset ?? ''}-${last?.offset ?? ''}/${ids.digest('hex').slice(0, 32)}`;
+  return `${topic}/${first?.partition ?? 0}/${first?.offset ?? ''}-${last?.offset ?? ''}/${hash('sha256', ids, 'hex').slice(0, 32)}`;
 }
 
-/** One insert, one acknowledgement; ClickHouse keeps a single copy of inserts sharing `token`. */
-export async function insertAuditRows(
-  connection: ClickHouseClient,
-  table: string,
-  rows: AuditEventRow[],
-  token: string,
-): Promise<void> {
-  try {
-    await connection.insert({
-      table,
-      values: rows,
-      format: 'JSONEachRow',
-      clickhouse_settings: {
-        insert_deduplicate: 1,
-        insert_deduplication_token: token,
-        // A server whose profile enables async inserts would acknowledge before the rows are stored.
-        async_insert: 0,
-      },
-    });
-  } catch (error) {
-    // No `cause`: a parse error quotes the rows it choked on, and this error gets logged.
-    throw new AuditIngestError(
-      'GH_ERR_AUDIT_INSERT_FAILED',
-      `inserting ${rows.length} audit events into ${table} failed: ${describeClickHouseError(error)}`,
-    );
-  }
-}
-
-/** The events of `events` not yet in the table, also without repeats inside the batch. */
-async function dropStored(connection: ClickHouseClient, table: string, events: DeliveredEvent[]): Promise<DeliveredEvent[]> {
+/**
+ * The events of `events` (one partition, in offset order) not yet in the table, also without
+ * repeats inside the batch. A redelivery comes back at the offsets it was stored from, so only
+ * the rows at the batch's offsets of its partition are read — a range the time bounds prune to
+ * the batch's days — and their ids compared: the same offsets can name other events when the
+ * in-process bus restarted its offsets at 0.
+ */
+async function dropStored(connection: ClickHouseClient, table: string, topic: string, events: DeliveredEvent[]): Promise<DeliveredEvent[]> {
   let from = Infinity;
   let to = -Infinity;
   for (const { event } of events) {
@@ -232,11 +211,12 @@ async function dropStored(connection: ClickHouseClient, table: string, events: D
     to = Math.max(to, time);
   }
   const result = await connection.query({
-    query: `SELECT DISTINCT toString(event_id) AS id FROM ${table}
+    query: `SELECT toString(event_id) AS id FROM ${table}
             WHERE time >= fromUnixTimestamp64Milli({from:Int64}, 'UTC')
               AND time <= fromUnixTimestamp64Milli({to:Int64}, 'UTC')
-              AND event_id IN {ids:Array(UUID)}`,
-    query_params: { from, to, ids: events.map(({ event }) => event.id) },
+              AND kafka_topic = {topic:String} AND kafka_partition = {partition:UInt32}
+              AND kafka_offset >= {first:UInt64} AND kafka_offset <= {last:UInt64}`,
+    query_params: { from, to, topic, partition: events[0]!.partition, first: events[0]!.offset, last: events[events.length - 1]!.offset },
     format: 'JSONEachRow',
   });
   const seen = new Set((await result.json<{ id: string }>()).map((row) => row.id));

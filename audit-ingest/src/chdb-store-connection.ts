@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -7,6 +8,8 @@ import { AuditIngestError } from './errors.ts';
 
 type Settings = Parameters<Connection<Readable>['query']>[0]['clickhouse_settings'];
 type InsertParams = Parameters<Connection<Readable>['insert']>[0];
+type InsertResult = Awaited<ReturnType<Connection<Readable>['insert']>>;
+type RawInsertParams = Parameters<ChdbConnection['chdb']['rawInsert']>[0];
 
 /**
  * Every insert parses its rows on one thread. The engine shares this process's cores with the
@@ -25,7 +28,9 @@ const EMBEDDED_INSERT_SETTINGS = { input_format_parallel_parsing: 0 } as const;
  * - an insert names its settings in its own statement (`INSERT INTO t SETTINGS … FORMAT …`),
  *   which scopes them to that statement, and runs on a session kept for inserts. A session runs
  *   one operation at a time, so concurrent inserts each get one of their own, and none waits
- *   behind a query on the main session;
+ *   behind a query on the main session. Rows the client encoded as text (JSON formats) go to
+ *   chDB's raw insert, which hands them to the engine as they are; the general path would first
+ *   copy them into one SQL string, on the JavaScript thread;
  * - any other operation that carries settings runs on a short-lived session of its own (chDB lets
  *   several sessions share one data directory, each with its own settings).
  */
@@ -55,12 +60,24 @@ export function openChdbStoreConnection(path: string): Connection<Readable> {
     }
   }
 
-  async function insert(params: InsertParams) {
-    const query = withSettingsClause(params.query, { ...EMBEDDED_INSERT_SETTINGS, ...params.clickhouse_settings });
+  async function insert(params: InsertParams): Promise<InsertResult> {
+    const settings = { ...EMBEDDED_INSERT_SETTINGS, ...params.clickhouse_settings };
+    const raw = rawInsertOf(params, settings);
+    if (raw !== undefined) {
+      return onInsertSession(async (session) => {
+        const { rowsWritten, bytesWritten } = await session.chdb.rawInsert(raw);
+        return insertResult(params.query_id, rowsWritten, bytesWritten);
+      });
+    }
+    const query = withSettingsClause(params.query, settings);
     if (query === undefined) return withSettingsScope(params.clickhouse_settings, (session) => session.insert(params));
+    return onInsertSession((session) => session.insert({ ...params, query, clickhouse_settings: undefined }));
+  }
+
+  async function onInsertSession<T>(run: (session: ChdbConnection) => Promise<T>): Promise<T> {
     const session = idleInsertSessions.pop() ?? openSession(storePath);
     try {
-      return await session.insert({ ...params, query, clickhouse_settings: undefined });
+      return await run(session);
     } finally {
       if (closed) await session.close();
       else idleInsertSessions.push(session);
@@ -80,6 +97,50 @@ export function openChdbStoreConnection(path: string): Connection<Readable> {
       // The engine releases the data directory only once running operations end; until then a
       // store at another path cannot open in this process.
       await drainPending();
+    },
+  };
+}
+
+const INSERT_STATEMENT = /^INSERT INTO ([A-Za-z_][A-Za-z0-9_.]*)(?: \(([A-Za-z0-9_, ]+)\))? FORMAT (JSONEachRow|JSONCompactEachRow)$/;
+
+/**
+ * A raw insert for rows @clickhouse/client encoded as one text (`INSERT INTO t [(columns)]
+ * FORMAT <JSON format>` with a string body); undefined for any other shape, which takes the
+ * general path.
+ */
+function rawInsertOf(params: InsertParams, settings: NonNullable<Settings>): RawInsertParams | undefined {
+  const statement = INSERT_STATEMENT.exec(params.query);
+  if (!statement || typeof params.values !== 'string') return undefined;
+  const scoped: Record<string, string | number | boolean> = {};
+  for (const [name, value] of Object.entries(settings)) {
+    if (value === undefined) continue;
+    if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') return undefined;
+    scoped[name] = value;
+  }
+  return {
+    table: statement[1]!,
+    columns: statement[2]?.split(', '),
+    format: statement[3] as RawInsertParams['format'],
+    values: params.values,
+    settings: scoped,
+  };
+}
+
+function insertResult(queryId: string | undefined, rows: number, bytes: number): InsertResult {
+  const written = { rows: String(rows), bytes: String(bytes) };
+  return {
+    query_id: queryId ?? randomUUID(),
+    response_headers: {},
+    http_status_code: 200,
+    summary: {
+      read_rows: written.rows,
+      read_bytes: written.bytes,
+      written_rows: written.rows,
+      written_bytes: written.bytes,
+      total_rows_to_read: '0',
+      result_rows: '0',
+      result_bytes: '0',
+      elapsed_ns: '0',
     },
   };
 }

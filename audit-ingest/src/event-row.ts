@@ -81,7 +81,7 @@ export function decisionOf(event: Event): string {
  * verdict, belongs on the invocations topic only; should one reach the audit topic its payload is
  * dropped so raw values never reach the store.
  */
-function auditableBody(event: Event): unknown {
+export function auditableBody(event: Event): unknown {
   if (event.type !== 'invocation.requested') return event.body;
   const { payload: _payload, ...rest } = event.body;
   return rest;

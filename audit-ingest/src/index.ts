@@ -15,9 +15,18 @@ export {
 export { applyRetention, retentionDaysOf, MIN_RETENTION_DAYS, type RetentionResult } from './retention.ts';
 export { toAuditEventRow, decisionOf, type AuditEventRow, type ChainedAuditEventRow } from './event-row.ts';
 export { canonicalJson } from './canonical-json.ts';
-export { merkleLeafHash, merkleRoot } from './merkle-tree.ts';
-export { canonicalEventRecord, eventLeafHash, nextChainHash, extendChain, EMPTY_CHAIN, type ChainTail } from './hash-chain.ts';
+export { merkleLeafHash, merkleLeafHashHex, merkleRoot } from './merkle-tree.ts';
+export {
+  canonicalEventRecord,
+  eventLeafHash,
+  nextChainHash,
+  extendChain,
+  chainDeliveredEvents,
+  EMPTY_CHAIN,
+  type ChainTail,
+} from './hash-chain.ts';
 export { cutInserts } from './insert-cuts.ts';
+export { insertAuditRows } from './insert-audit-rows.ts';
 export {
   signerFromPem,
   signerFromKeyFile,
@@ -47,7 +56,6 @@ export {
 export { createCheckpointer, type Checkpointer, type CheckpointerOptions } from './checkpointer.ts';
 export {
   createAuditBatchWriter,
-  insertAuditRows,
   insertDeduplicationToken,
   type AuditBatchWriter,
   type AuditBatchWriterOptions,

@@ -9,13 +9,12 @@ import { eventMonth } from './event-time.ts';
  * began", so a redelivery that starts where an earlier one did is cut the same way.
  */
 export function cutInserts(events: readonly DeliveredEvent[], maxRows: number): DeliveredEvent[][] {
-  const step = BigInt(maxRows);
   const inserts: DeliveredEvent[][] = [];
   let current: DeliveredEvent[] = [];
   let currentMonth = '';
   for (const delivered of events) {
     const month = delivered.event.time.length > 0 ? eventMonth(delivered.event.time) : '';
-    const boundary = current.length > 0 && (month !== currentMonth || BigInt(delivered.offset) % step === 0n || current.length >= maxRows);
+    const boundary = current.length > 0 && (month !== currentMonth || isMultipleOf(delivered.offset, maxRows) || current.length >= maxRows);
     if (boundary) {
       inserts.push(current);
       current = [];
@@ -25,4 +24,9 @@ export function cutInserts(events: readonly DeliveredEvent[], maxRows: number): 
   }
   if (current.length > 0) inserts.push(current);
   return inserts;
+}
+
+/** Whether the decimal offset is a multiple of `step`; offsets beyond 2^53 are exact only as BigInt. */
+function isMultipleOf(offset: string, step: number): boolean {
+  return offset.length < 16 ? Number(offset) % step === 0 : BigInt(offset) % BigInt(step) === 0n;
 }

@@ -22,4 +22,14 @@ describe('cutInserts', () => {
     const events = [at('2026-03-31T23:59:59.999Z', 1), at('2026-04-01T00:00:00Z', 2), at('2026-04-01T00:00:01Z', 3), at('2026-03-31T23:59:58Z', 4)];
     expect(offsets(cutInserts(events, 100))).toEqual([[1], [2, 3], [4]]);
   });
+
+  it('cuts exactly at offsets beyond 2^53, where a double cannot hold them', () => {
+    const base = at('2026-03-14T09:00:00Z', 0);
+    // 2^60 is a multiple of 4; its neighbours round to it as doubles.
+    const events = ['1152921504606846975', '1152921504606846976', '1152921504606846977'].map((offset) => ({ ...base, offset }));
+    expect(cutInserts(events, 4).map((insert) => insert.map((event) => event.offset))).toEqual([
+      ['1152921504606846975'],
+      ['1152921504606846976', '1152921504606846977'],
+    ]);
+  });
 });

@@ -1,8 +1,7 @@
-import type { CallToolResult } from '@modelcontextprotocol/server';
 import type { Principal } from '../../events/src/index.ts';
 import { createCheckedExchange, type CheckedExchange, type CheckedExchangeOptions } from './checked-exchange.ts';
 import type { CatalogEntry } from './tool-catalog.ts';
-import type { UpstreamCallOptions } from './upstream/index.ts';
+import type { InputRound, UpstreamCallOptions, UpstreamCallResult } from './upstream/index.ts';
 
 export type ToolCallPipelineOptions = CheckedExchangeOptions;
 
@@ -17,19 +16,21 @@ export interface ToolCallRequest {
   parentSpanId?: string;
   /** The caller's cancellation, and the way back to it for progress, logs, sampling and elicitation. */
   call?: Pick<UpstreamCallOptions, 'signal' | 'relay'>;
+  /** The caller's retry after the upstream asked it for input. */
+  input?: InputRound;
 }
 
 /** A tools/call as a checked exchange; a refusal becomes a tool error the client shows its user. */
 export function toolCallThrough(exchange: CheckedExchange, upstreamTimeoutMs: number) {
-  return async function callTool(request: ToolCallRequest): Promise<CallToolResult> {
+  return async function callTool(request: ToolCallRequest): Promise<UpstreamCallResult> {
     const { entry } = request;
-    const outcome = await exchange<CallToolResult>({
+    const outcome = await exchange<UpstreamCallResult>({
       ...request,
       server: entry.server,
       operation: 'tools/call',
       target: entry.upstreamName,
-      run: (forwarded) => entry.upstream.callTool(entry.upstreamName, forwarded, { ...request.call, timeoutMs: upstreamTimeoutMs }),
-      asResult: (payload) => (payload && typeof payload === 'object' && Array.isArray((payload as { content?: unknown }).content) ? (payload as CallToolResult) : undefined),
+      run: (forwarded, input) => entry.upstream.callTool(entry.upstreamName, forwarded, { ...request.call, ...(input ? { input } : {}), timeoutMs: upstreamTimeoutMs }),
+      asResult: (payload) => (payload && typeof payload === 'object' && Array.isArray((payload as { content?: unknown }).content) ? (payload as UpstreamCallResult) : undefined),
     });
     return outcome.ok ? outcome.result : { isError: true, content: [{ type: 'text', text: outcome.message }] };
   };

@@ -14,7 +14,9 @@ import {
   type OperationSchema,
 } from '../../events/src/index.ts';
 import { recordedSpanId, remoteParent, tracingOff, validTraceId, type Metrics, type Tracing } from '../../events/src/observability/index.ts';
-import { UPSTREAM_ERROR_CODES, UpstreamError } from './upstream/index.ts';
+import { isInputRequiredResult } from '@modelcontextprotocol/server';
+import { relayedRpcError } from './relayed-rpc-errors.ts';
+import { UPSTREAM_ERROR_CODES, UpstreamError, type InputRound } from './upstream/index.ts';
 import { VerdictTimeoutError, type Verdict, type VerdictClient } from './verdict-client.ts';
 
 export interface CheckedExchangeOptions {
@@ -45,11 +47,13 @@ export interface CheckedRequest<R> {
   target: string;
   /** Sent on (upstream, or to the client for sampling and elicitation) after the DLP allowed or redacted them. */
   arguments: Record<string, unknown>;
+  /** A retry after the upstream asked for input: the client's answers pass the DLP with the arguments. */
+  input?: InputRound;
   traceId?: string;
   /** The caller's span (from `traceparent`), which the exchange's span continues. */
   parentSpanId?: string;
-  /** Performs the exchange with the checked arguments. */
-  run(forwarded: Record<string, unknown>): Promise<R>;
+  /** Performs the exchange with the checked arguments (and checked answers of a retried input round). */
+  run(forwarded: Record<string, unknown>, input?: InputRound): Promise<R>;
   /** The redacted result a verdict carries, checked to still have the result's shape. */
   asResult(payload: unknown): R | undefined;
 }
@@ -61,10 +65,13 @@ export type CheckedOutcome<R> = { ok: true; result: R } | { ok: false; message: 
 class CallStopped extends Error {
   readonly outcome: Outcome;
   readonly reason: string;
-  constructor(outcome: Outcome, reason: string, message: string) {
+  /** Set when the client must get a JSON-RPC error it can act on instead of the refusal in words. */
+  readonly toClient: Error | undefined;
+  constructor(outcome: Outcome, reason: string, message: string, toClient?: Error) {
     super(message);
     this.outcome = outcome;
     this.reason = reason;
+    this.toClient = toClient;
   }
 }
 
@@ -90,7 +97,8 @@ const WHAT: Record<Operation, Record<Direction, string>> = {
  * One exchange with an upstream through the gateway (a tool call, a prompt, a resource read):
  * audit that it arrived, get a verdict on the arguments, forward the allowed or redacted
  * arguments, get a verdict on the result, return the allowed or redacted result, audit the
- * outcome. Any missing verdict refuses the exchange (fail closed).
+ * outcome. Any missing verdict refuses the exchange (fail closed). An upstream error about the
+ * client's request itself (see relayedRpcError) is thrown, audited, as the client's JSON-RPC error.
  */
 export function createCheckedExchange(options: CheckedExchangeOptions) {
   const { bus, topics, verdicts, instanceId, clock, logger, upstreamTimeoutMs, metrics } = options;
@@ -157,12 +165,14 @@ export function createCheckedExchange(options: CheckedExchangeOptions) {
       );
     };
 
+    const answers = request.input?.inputResponses;
+    const outbound = answers === undefined ? request.arguments : { arguments: request.arguments, inputResponses: answers };
     // The arguments are checked while the call's record is written; nothing is forwarded before
     // both are done, so the audit trail never misses a call that ran.
     const recorded = bus
       .publish(
         topics.audit,
-        createEvent('tool.call.received', context, { correlation_id: callId, operation, arguments_bytes: Buffer.byteLength(JSON.stringify(request.arguments)) }, clock),
+        createEvent('tool.call.received', context, { correlation_id: callId, operation, arguments_bytes: Buffer.byteLength(JSON.stringify(outbound)) }, clock),
       )
       .catch((error: unknown) => {
         logger.error({ err: error, trace_id: context.trace_id }, 'could not record a tool call in the audit trail');
@@ -171,14 +181,16 @@ export function createCheckedExchange(options: CheckedExchangeOptions) {
 
     try {
       const [first, second]: [Direction, Direction] = TOWARD_CLIENT.has(operation) ? ['result', 'arguments'] : ['arguments', 'result'];
-      const [argumentsVerdict] = await Promise.all([check(context, operation, callSpan, callId, first, profile, request.arguments), recorded]);
-      const forwarded = argumentsVerdict.decision === 'redact' ? asArguments(argumentsVerdict.payload) : request.arguments;
+      const [argumentsVerdict] = await Promise.all([check(context, operation, callSpan, callId, first, profile, outbound), recorded]);
+      const checkedOut = argumentsVerdict.decision === 'redact' ? asArguments(argumentsVerdict.payload) : outbound;
+      const forwarded = answers === undefined ? checkedOut : asArguments(checkedOut['arguments']);
+      const input = answers === undefined ? request.input : { ...request.input, inputResponses: asArguments(checkedOut['inputResponses']) };
 
       let result: R;
       const towardClient = TOWARD_CLIENT.has(operation);
       const upstreamSpan = childOf(callSpan, `${towardClient ? 'client' : 'upstream'} ${operation} ${target}`);
       try {
-        result = await request.run(forwarded);
+        result = await request.run(forwarded, input);
       } catch (error) {
         if (towardClient) {
           upstreamSpan.setStatus({ code: SpanStatusCode.ERROR, message: 'client_error' });
@@ -189,27 +201,35 @@ export function createCheckedExchange(options: CheckedExchangeOptions) {
         const detail = error instanceof UpstreamError ? error.message : error instanceof Error ? error.name : typeof error;
         logger.warn({ trace_id: context.trace_id, server, operation, code, detail }, 'upstream request failed');
         upstreamSpan.setStatus({ code: SpanStatusCode.ERROR, message: code });
-        throw new CallStopped('upstream_error', code, `The upstream server "${server}" could not ${VERBS[operation]} "${target}" (${code}: ${UPSTREAM_ERROR_CODES[code]}).`);
+        const message = `The upstream server "${server}" could not ${VERBS[operation]} "${target}" (${code}: ${UPSTREAM_ERROR_CODES[code]}).`;
+        throw new CallStopped('upstream_error', code, message, relayedRpcError(error, input));
       } finally {
         upstreamSpan.end();
       }
 
       const resultVerdict = await check(context, operation, callSpan, callId, second, profile, result);
-      const returned = resultVerdict.decision === 'redact' ? request.asResult(resultVerdict.payload) : result;
+      const returned = resultVerdict.decision === 'redact' ? redactedResult(request, result, resultVerdict.payload) : result;
       if (returned === undefined) throw new CallStopped('refused', 'invalid_verdict', 'Gatehouse refused this call: the DLP verdict carried no usable result.');
       const redacted = argumentsVerdict.decision === 'redact' || resultVerdict.decision === 'redact';
-      await complete(redacted ? 'redacted' : 'allowed', redacted ? `dlp:${profile}` : '');
+      await complete(redacted ? 'redacted' : 'allowed', redacted ? `dlp:${profile}` : isInputRequiredResult(returned) ? 'input_required' : '');
       return { ok: true, result: returned };
     } catch (error) {
       if (!(error instanceof CallStopped)) throw error;
       await complete(error.outcome, error.reason).catch((auditError: unknown) =>
         logger.error({ err: auditError, trace_id: context.trace_id }, 'could not audit the outcome of a refused call'),
       );
+      if (error.toClient) throw error.toClient;
       return { ok: false, message: error.message };
     } finally {
       callSpan.end();
     }
   };
+}
+
+/** The redacted form of a result, of the same kind: an input-required answer stays one. */
+function redactedResult<R>(request: CheckedRequest<R>, result: R, payload: unknown): R | undefined {
+  if (!isInputRequiredResult(result)) return request.asResult(payload);
+  return isInputRequiredResult(payload) ? (payload as R) : undefined;
 }
 
 function asArguments(payload: unknown): Record<string, unknown> {

@@ -1,4 +1,4 @@
-import { LOG_LEVEL_META_KEY, ProtocolError, type LoggingLevel, type ServerContext } from '@modelcontextprotocol/server';
+import { CLIENT_CAPABILITIES_META_KEY, LOG_LEVEL_META_KEY, ProtocolError, type ClientCapabilities, type LoggingLevel, type ServerContext } from '@modelcontextprotocol/server';
 import type { CheckedExchange, CheckedRequest } from './checked-exchange.ts';
 import type { CallRelay } from './upstream/index.ts';
 
@@ -12,16 +12,26 @@ type CheckedFields = Pick<CheckedRequest<unknown>, 'principal' | 'portal' | 'pro
  * progress token, log messages at the client's log level, and sampling and elicitation requests,
  * which pass the DLP and the audit trail like a call in the other direction.
  */
-export function relayToClient(ctx: ServerContext, client: string, server: string, checked: CheckedFields, exchange: CheckedExchange): CallRelay {
+export function relayToClient(
+  ctx: ServerContext,
+  client: string,
+  server: string,
+  checked: CheckedFields,
+  exchange: CheckedExchange,
+  sessionCapabilities: ClientCapabilities | undefined,
+): CallRelay {
   const progressToken = ctx.mcpReq._meta?.progressToken;
   const ignoreClosed = () => undefined;
-  // A 2026-07-28 client names its log level per request (none: no logs); a 2025 session's level
-  // is applied by the session's server when it relays, so everything is asked for upstream.
-  const envelope = ctx.mcpReq.envelope as Record<string, LoggingLevel | undefined> | undefined;
-  const logLevel = envelope ? envelope[LOG_LEVEL_META_KEY] : 'debug';
+  // A 2026-07-28 client names its log level and capabilities per request (no level: no logs); a
+  // 2025 session's level is applied by the session's server when it relays, so everything is
+  // asked for upstream, and its capabilities are the session's.
+  const envelope = ctx.mcpReq.envelope as Record<string, unknown> | undefined;
+  const logLevel = envelope ? (envelope[LOG_LEVEL_META_KEY] as LoggingLevel | undefined) : 'debug';
+  const clientCapabilities = relayedCapabilities(envelope ? (envelope[CLIENT_CAPABILITIES_META_KEY] as ClientCapabilities | undefined) : sessionCapabilities);
   return {
     client,
     ...(logLevel !== undefined ? { logLevel } : {}),
+    ...(clientCapabilities !== undefined ? { clientCapabilities } : {}),
     ...(progressToken !== undefined
       ? { progress: (update) => void ctx.mcpReq.notify({ method: 'notifications/progress', params: { ...update, progressToken } }).catch(ignoreClosed) }
       : {}),
@@ -40,4 +50,11 @@ export function relayToClient(ctx: ServerContext, client: string, server: string
       return outcome.result;
     },
   };
+}
+
+/** The declared capabilities an upstream may use through the gateway: those whose requests reach the client. */
+function relayedCapabilities(declared: ClientCapabilities | undefined): ClientCapabilities | undefined {
+  if (declared === undefined) return undefined;
+  const { sampling, elicitation, roots } = declared;
+  return { ...(sampling ? { sampling } : {}), ...(elicitation ? { elicitation } : {}), ...(roots ? { roots } : {}) };
 }

@@ -11,7 +11,8 @@ import type { DnsRebindingGuard } from './dns-rebinding-guard.ts';
 import { jsonRpcError, jsonRpcErrorBody } from './errors.ts';
 import { AUTHENTICATION_FAILURES, type AuthenticationResult } from './identity/index.ts';
 import { allowedBy } from './policy/access-rule.ts';
-import { portalRule } from './policy/portal-view.ts';
+import { portalRule, toolsOffered } from './policy/portal-view.ts';
+import { HEADER_MISMATCH_RPC_CODE, paramHeaderDeclarations, paramHeaderMismatch } from './param-headers.ts';
 import { createPortalServer, type McpPortal } from './portal-server.ts';
 import { baseUrlOf, resourceMetadataUrl } from './protected-resource-metadata.ts';
 import { createResourceSubscriptions } from './resource-subscriptions.ts';
@@ -133,7 +134,15 @@ export async function registerMcpEndpoint(app: FastifyInstance, options: McpEndp
       const authInfo: AuthInfo = { token: '', clientId: caller.principal.subject, scopes: caller.scopes, extra: { principal: caller.principal } };
       const webRequest = toWebRequest(request, aborted.signal);
       const parsedBody = parseJson(request.body);
-      const opensSession = parsedBody !== undefined && isInitialize(parsedBody) && (await isLegacyRequest(webRequest, parsedBody, { maxRequestBodySize: maxBodyBytes }));
+      const legacy = parsedBody !== undefined && (await isLegacyRequest(webRequest, parsedBody, { maxRequestBodySize: maxBodyBytes }));
+      const opensSession = legacy && isInitialize(parsedBody);
+      if (!legacy && !sessions.handles(webRequest, opensSession)) {
+        const mismatch = paramHeaderRefusal(portal, caller.principal, parsedBody, webRequest.headers);
+        if (mismatch) {
+          logger.debug({ portal: portalName, reason: mismatch.error.message }, 'MCP request rejected');
+          return reply.status(400).send(mismatch);
+        }
+      }
       const response = sessions.handles(webRequest, opensSession)
         ? await sessions.handle(webRequest, { portal: portalName, principal: caller.principal, authInfo }, parsedBody)
         : await handlerFor(portalName).fetch(webRequest, { authInfo });
@@ -213,6 +222,20 @@ export async function registerMcpEndpoint(app: FastifyInstance, options: McpEndp
 interface Caller {
   principal: Principal;
   scopes: string[];
+}
+
+/**
+ * A 2026-07-28 tools/call whose Mcp-Param headers disagree with its arguments, as the JSON-RPC
+ * error that refuses it (SEP-2243); undefined for anything else. Checked against the tool as this
+ * caller is offered it; an unknown tool is left to the MCP layer, which answers it as unknown.
+ */
+function paramHeaderRefusal(portal: McpPortal, principal: Principal, body: unknown, headers: Headers) {
+  const call = body as { id?: unknown; method?: unknown; params?: { name?: unknown; arguments?: unknown } } | undefined;
+  if (!call || call.method !== 'tools/call' || typeof call.params?.name !== 'string') return undefined;
+  const lookup = toolsOffered(portal.policy, portal.catalog.entries(), principal, portal.pinStatus?.()).lookup(call.params.name);
+  if (!lookup.offered) return undefined;
+  const message = paramHeaderMismatch(paramHeaderDeclarations(lookup.tool.definition.inputSchema), call.params.arguments, headers);
+  return message === undefined ? undefined : { jsonrpc: '2.0' as const, id: call.id ?? null, error: { code: HEADER_MISMATCH_RPC_CODE, message } };
 }
 
 function parseJson(body: unknown): unknown {

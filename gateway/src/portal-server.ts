@@ -20,7 +20,7 @@ import type { ResourceSubscriptions } from './resource-subscriptions.ts';
 import type { ToolCatalog } from './tool-catalog.ts';
 import type { DenialAudit } from './denial-audit.ts';
 import type { PinStatus } from './pinning/tool-pinning.ts';
-import type { UpstreamConnection } from './upstream/index.ts';
+import type { InputRound, UpstreamConnection, UpstreamPromptResult, UpstreamResourceContents } from './upstream/index.ts';
 
 /** A portal as it is served now: its policy and DLP profile from the config, its live tool catalog. */
 export interface McpPortal {
@@ -83,10 +83,11 @@ export function createPortalServer(context: PortalServerContext): Server {
     const [, traceId, parentSpanId] = TRACEPARENT.exec(ctx.http?.req?.headers.get('traceparent') ?? '') ?? [];
     return { principal: context.principal(), portal: portalName, profile: portal.dlpProfile, ...(traceId ? { traceId } : {}), ...(parentSpanId ? { parentSpanId } : {}) };
   }
-  /** The caller's cancellation and the way back to it, for a request served by `server`. */
-  function callOptions(ctx: ServerContext, server: string) {
+  /** The caller's cancellation and the way back to it, for a request served by `upstreamServer`. */
+  function callOptions(ctx: ServerContext, upstreamServer: string, input?: InputRound) {
     const client = ctx.sessionId ?? `request:${randomUUID()}`;
-    return { signal: ctx.mcpReq.signal, relay: relayToClient(ctx, client, server, checkedFor(ctx), exchange), timeoutMs: context.upstreamTimeoutMs };
+    const relay = relayToClient(ctx, client, upstreamServer, checkedFor(ctx), exchange, server.getClientCapabilities());
+    return { signal: ctx.mcpReq.signal, relay, timeoutMs: context.upstreamTimeoutMs, ...(input ? { input } : {}) };
   }
   const deny = async (ctx: ServerContext, target: string, detail: string, rule: string | undefined) => {
     const { principal, traceId } = checkedFor(ctx);
@@ -103,7 +104,8 @@ export function createPortalServer(context: PortalServerContext): Server {
     }
     const { entry } = lookup.tool;
     const { signal, relay } = callOptions(ctx, entry.server);
-    return callTool({ ...checkedFor(ctx), entry, arguments: request.params.arguments ?? {}, call: { signal, relay } });
+    const input = inputRoundOf(ctx);
+    return callTool({ ...checkedFor(ctx), entry, arguments: request.params.arguments ?? {}, call: { signal, relay }, ...(input ? { input } : {}) });
   });
 
   server.setRequestHandler('prompts/list', async () => ({ prompts: prompts().list() }));
@@ -115,14 +117,16 @@ export function createPortalServer(context: PortalServerContext): Server {
       throw new ProtocolError(UNKNOWN_TOOL_RPC_CODE, `Unknown prompt "${name}" in portal "${portalName}". Call prompts/list for the prompts available to you.`);
     }
     const { prompt } = lookup;
+    const input = inputRoundOf(ctx);
     return refusedAsError(
-      await exchange<GetPromptResult>({
+      await exchange<UpstreamPromptResult>({
         ...checkedFor(ctx),
         server: prompt.server,
         operation: 'prompts/get',
         target: prompt.upstreamName,
         arguments: request.params.arguments ?? {},
-        run: (forwarded) => prompt.upstream.getPrompt(prompt.upstreamName, stringValues(forwarded), callOptions(ctx, prompt.server)),
+        ...(input ? { input } : {}),
+        run: (forwarded, checkedInput) => prompt.upstream.getPrompt(prompt.upstreamName, stringValues(forwarded), callOptions(ctx, prompt.server, checkedInput)),
         asResult: (payload) => (hasArray(payload, 'messages') ? (payload as GetPromptResult) : undefined),
       }),
     );
@@ -133,14 +137,16 @@ export function createPortalServer(context: PortalServerContext): Server {
   server.setRequestHandler('resources/read', async (request, ctx) => {
     const uri = request.params.uri;
     const { upstream, server: upstreamServer } = await routeResource(ctx, uri);
+    const input = inputRoundOf(ctx);
     return refusedAsError(
-      await exchange<ReadResourceResult>({
+      await exchange<UpstreamResourceContents>({
         ...checkedFor(ctx),
         server: upstreamServer,
         operation: 'resources/read',
         target: uri,
         arguments: { uri },
-        run: () => upstream.readResource(uri, callOptions(ctx, upstreamServer)),
+        ...(input ? { input } : {}),
+        run: (_forwarded, checkedInput) => upstream.readResource(uri, callOptions(ctx, upstreamServer, checkedInput)),
         asResult: (payload) => (hasArray(payload, 'contents') ? (payload as ReadResourceResult) : undefined),
       }),
     );
@@ -213,6 +219,17 @@ export function createPortalServer(context: PortalServerContext): Server {
   }
 
   return server;
+}
+
+/**
+ * A retry after an input-required answer (2026-07-28, or a 2025 session's round that the SDK
+ * fulfilled with real requests to the client): what goes back to the upstream that asked.
+ */
+function inputRoundOf(ctx: ServerContext): InputRound | undefined {
+  const { inputResponses } = ctx.mcpReq;
+  const requestState = ctx.mcpReq.requestState<string>();
+  if (inputResponses === undefined && requestState === undefined) return undefined;
+  return { ...(inputResponses !== undefined ? { inputResponses } : {}), ...(requestState !== undefined ? { requestState } : {}) };
 }
 
 /** A refused exchange as a JSON-RPC error, for requests whose result has no way to carry one. */

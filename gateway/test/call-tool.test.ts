@@ -18,6 +18,7 @@ import { UpstreamError, type UpstreamConnection } from '../src/upstream/index.ts
 import { createVerdictClient, type Verdict, type VerdictClient } from '../src/verdict-client.ts';
 import { captureLogger } from './support/capture-logger.ts';
 import { noPromptsOrResources } from './support/no-prompts-or-resources.ts';
+import { completedResult } from './support/completed-result.ts';
 
 type Invocation = EventOf<'invocation.requested'>;
 /** What the fake DLP worker answers for one invocation; `undefined` means it never answers. */
@@ -101,7 +102,8 @@ describe('tools/call pipeline with the verdict client over the in-process bus', 
     const audit: Event[] = [];
     await bus.subscribe({ topic: topics.audit, group: 'audit-recorder' }, async (batch) => void audit.push(...batch.map((delivered) => delivered.event)));
 
-    const callTool = createToolCallPipeline({ bus: gatewayBus, topics, verdicts, instanceId, clock, logger: captured.logger, upstreamTimeoutMs: 1_234 });
+    const pipeline = createToolCallPipeline({ bus: gatewayBus, topics, verdicts, instanceId, clock, logger: captured.logger, upstreamTimeoutMs: 1_234 });
+    const callTool = async (call: Parameters<typeof pipeline>[0]) => completedResult(await pipeline(call));
     return { callTool, invocations, audit, instanceId, faults, logs: captured };
   }
 

@@ -3,11 +3,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { connectStdioUpstream, type UpstreamConnection } from '../src/upstream/index.ts';
 import { captureLogger } from './support/capture-logger.ts';
 import { isProcessAlive, waitForExit } from './support/process-liveness.ts';
+import { completedResult } from './support/completed-result.ts';
 
 const FIXTURE_SERVER = fileURLToPath(new URL('./support/process-group-fixture-server.ts', import.meta.url));
 
 async function pidsOf(connection: UpstreamConnection): Promise<{ pid: number; grandchildPid: number }> {
-  const result = await connection.callTool('pids', {});
+  const result = completedResult(await connection.callTool('pids', {}));
   const [first] = result.content;
   if (first?.type !== 'text') throw new Error('pids returned no text');
   return JSON.parse(first.text) as { pid: number; grandchildPid: number };
@@ -118,7 +119,7 @@ describe('stdio upstream process lifecycle', () => {
     connection = await connectStdioUpstream({ name: 'fixture', command: process.execPath, args: [FIXTURE_SERVER], logger, killGraceMs: 300 });
     const changed = new Promise<void>((resolve) => connection?.onToolsChanged(resolve));
 
-    await connection.callTool('add_tool', { name: 'added_later' });
+    completedResult(await connection.callTool('add_tool', { name: 'added_later' }));
     await changed;
 
     expect((await connection.listTools()).map((tool) => tool.name)).toContain('added_later');
@@ -137,6 +138,6 @@ describe('stdio upstream process lifecycle', () => {
       expect(timedOut).rejects.toMatchObject({ code: 'GH_ERR_UPSTREAM_TIMEOUT' }),
       expect(aborted).rejects.toMatchObject({ code: 'GH_ERR_UPSTREAM_ABORTED' }),
     ]);
-    expect((await connection.callTool('sleep', { ms: 1 })).content).toEqual([{ type: 'text', text: 'slept 1' }]);
+    expect(completedResult(await connection.callTool('sleep', { ms: 1 })).content).toEqual([{ type: 'text', text: 'slept 1' }]);
   });
 });

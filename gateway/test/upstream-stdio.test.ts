@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { connectStdioUpstream, connectUpstream, UpstreamError, type UpstreamConnection } from '../src/upstream/index.ts';
 import { captureLogger } from './support/capture-logger.ts';
+import { completedResult } from './support/completed-result.ts';
 
 const DEMO_SERVER = fileURLToPath(new URL('../../demo/customer-records-server.ts', import.meta.url));
 
@@ -52,7 +53,7 @@ describe('stdio upstream against the demo customer-records server', () => {
     const { logger } = captureLogger();
     connection = await connectStdioUpstream({ name: 'customers', command: process.execPath, args: [DEMO_SERVER], logger });
 
-    const result = await connection.callTool('get_customer', { id: 'cus_1001' });
+    const result = completedResult(await connection.callTool('get_customer', { id: 'cus_1001' }));
 
     expect(result.isError).not.toBe(true);
     const record = JSON.parse(textOf(result)) as Record<string, string>;
@@ -66,7 +67,7 @@ describe('stdio upstream against the demo customer-records server', () => {
     const { logger } = captureLogger();
     connection = await connectStdioUpstream({ name: 'customers', command: process.execPath, args: [DEMO_SERVER], logger });
 
-    const result = await connection.callTool('search_customers', { query: 'chicago' });
+    const result = completedResult(await connection.callTool('search_customers', { query: 'chicago' }));
 
     expect(result.structuredContent).toEqual({ customers: [{ id: 'cus_1002', name: "James O'Connor" }] });
     expect(textOf(result)).not.toMatch(/\d{3}-\d{2}-\d{4}/);
@@ -79,8 +80,8 @@ describe('stdio upstream against the demo customer-records server', () => {
       logger,
     );
 
-    const echoed = await connection.callTool('echo', { message: 'hello through the gate' });
-    const missing = await connection.callTool('get_customer', { id: 'cus_9999' });
+    const echoed = completedResult(await connection.callTool('echo', { message: 'hello through the gate' }));
+    const missing = completedResult(await connection.callTool('get_customer', { id: 'cus_9999' }));
 
     expect(textOf(echoed)).toBe('hello through the gate');
     expect(missing.isError).toBe(true);

@@ -79,7 +79,8 @@ function registerSingleRoundTools(server: McpServer): void {
   });
 }
 
-function samplingText(result: { content: unknown }): string {
+/** The text of a sampling answer, its non-text blocks as placeholders. */
+export function samplingText(result: { content: unknown }): string {
   const blocks = Array.isArray(result.content) ? result.content : [result.content];
   return blocks.map((block) => (typeof block === 'object' && block !== null && 'text' in block ? String(block.text) : '[non-text]')).join(' ');
 }

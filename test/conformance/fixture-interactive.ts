@@ -1,9 +1,10 @@
-import type { ElicitRequestFormParams, McpServer, ServerContext } from '@modelcontextprotocol/server';
+import { inputRequired, inputResponse, type ElicitRequestFormParams, type McpServer, type ServerContext } from '@modelcontextprotocol/server';
 import { z } from 'zod';
+import { samplingText } from './fixture-input-required.ts';
 
 /**
  * Tools that talk back while they run, the 2025 way: log messages, progress notifications, a
- * stream closed mid-call (SSE polling), and server-to-client sampling and elicitation requests.
+ * stream closed mid-call (SSE polling), and sampling and elicitation requests to the client.
  */
 export function registerFixtureInteractions(server: McpServer): void {
   registerNotifyingTools(server);
@@ -92,27 +93,31 @@ const EnumsSchema = {
   },
 };
 
-/**
- * Sends a server-to-client request on the SSE stream of the call that caused it. Without
- * `relatedRequestId` the SDK puts it on the session's standalone GET stream, which the client may
- * not have opened yet: the request is then only in the event store and the call hangs.
- */
-const onThisCallsStream = (ctx: ServerContext) => ({ relatedRequestId: ctx.mcpReq.id });
-
-async function elicitAndReport(ctx: ServerContext, message: string, requestedSchema: ElicitRequestFormParams['requestedSchema']) {
-  const answer = await ctx.mcpReq.elicitInput({ mode: 'form', message, requestedSchema }, onThisCallsStream(ctx));
-  return { content: [{ type: 'text' as const, text: `Elicitation completed: action=${answer.action}, content=${JSON.stringify(answer.content ?? {})}` }] };
+/** What the client answered to the elicitation of a tool's one input round, in the words the suite checks for. */
+function elicitationReport(prefix: string, ctx: ServerContext): string | undefined {
+  const answer = inputResponse(ctx.mcpReq.inputResponses, 'form');
+  if (answer.kind !== 'elicit') return undefined;
+  return `${prefix}: action=${answer.action}, content=${JSON.stringify(answer.content ?? {})}`;
 }
 
+const elicitForm = (message: string, requestedSchema: ElicitRequestFormParams['requestedSchema']) =>
+  inputRequired({ inputRequests: { form: inputRequired.elicit({ message, requestedSchema }) } });
+
+/**
+ * Each tool asks its client in one input round: on 2025-era sessions the SDK's legacy shim sends
+ * the request on the call's own SSE stream, and 2026-07-28 clients get an `input_required` result.
+ * So the same tool serves a client directly and through a gateway that speaks either era upstream.
+ */
 function registerClientRequestTools(server: McpServer): void {
   server.registerTool(
     'test_sampling',
     { description: 'Asks the client to sample an LLM with the given prompt.', inputSchema: z.object({ prompt: z.string().describe('The prompt to send to the LLM') }) },
     async ({ prompt }, ctx) => {
-      const answer = await ctx.mcpReq.requestSampling({ messages: [{ role: 'user', content: { type: 'text', text: prompt } }], maxTokens: 100 }, onThisCallsStream(ctx));
-      const blocks = Array.isArray(answer.content) ? answer.content : [answer.content];
-      const text = blocks.map((block) => (block.type === 'text' ? block.text : `[${block.type}]`)).join(' ');
-      return { content: [{ type: 'text', text: `LLM response: ${text}` }] };
+      const answer = inputResponse(ctx.mcpReq.inputResponses, 'sample');
+      if (answer.kind !== 'sampling') {
+        return inputRequired({ inputRequests: { sample: inputRequired.createMessage({ messages: [{ role: 'user', content: { type: 'text', text: prompt } }], maxTokens: 100 }) } });
+      }
+      return { content: [{ type: 'text', text: `LLM response: ${samplingText(answer.result)}` }] };
     },
   );
 
@@ -120,16 +125,18 @@ function registerClientRequestTools(server: McpServer): void {
     'test_elicitation',
     { description: 'Asks the client for a username and an email address.', inputSchema: z.object({ message: z.string().describe('The message to show the user') }) },
     async ({ message }, ctx) => {
-      const answer = await ctx.mcpReq.elicitInput({ mode: 'form', message, requestedSchema: ElicitedUserSchema }, onThisCallsStream(ctx));
-      return { content: [{ type: 'text', text: `User response: action=${answer.action}, content=${JSON.stringify(answer.content ?? {})}` }] };
+      const report = elicitationReport('User response', ctx);
+      return report === undefined ? elicitForm(message, ElicitedUserSchema) : { content: [{ type: 'text', text: report }] };
     },
   );
 
-  server.registerTool('test_elicitation_sep1034_defaults', { description: 'Elicits a form whose fields all carry defaults.' }, (ctx) =>
-    elicitAndReport(ctx, 'Please review your profile (defaults pre-filled)', DefaultsSchema),
-  );
+  server.registerTool('test_elicitation_sep1034_defaults', { description: 'Elicits a form whose fields all carry defaults.' }, async (ctx) => {
+    const report = elicitationReport('Elicitation completed', ctx);
+    return report === undefined ? elicitForm('Please review your profile (defaults pre-filled)', DefaultsSchema) : { content: [{ type: 'text', text: report }] };
+  });
 
-  server.registerTool('test_elicitation_sep1330_enums', { description: 'Elicits a form with every enum shape.' }, (ctx) =>
-    elicitAndReport(ctx, 'Please choose your options', EnumsSchema),
-  );
+  server.registerTool('test_elicitation_sep1330_enums', { description: 'Elicits a form with every enum shape.' }, async (ctx) => {
+    const report = elicitationReport('Elicitation completed', ctx);
+    return report === undefined ? elicitForm('Please choose your options', EnumsSchema) : { content: [{ type: 'text', text: report }] };
+  });
 }

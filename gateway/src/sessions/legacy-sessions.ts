@@ -42,6 +42,12 @@ export interface LegacySessionsOptions {
 }
 
 /**
+ * The SSE `retry` a session's streams announce: how long a client whose stream dropped waits
+ * before it resumes with Last-Event-ID from the replay buffer.
+ */
+const RECONNECT_AFTER_MS = 1_000;
+
+/**
  * Sessions of 2025-11-25 clients: `initialize` opens one, its id (Mcp-Session-Id) carries the
  * later requests, the GET stream and DELETE. A session belongs to the caller who opened it on the
  * portal it was opened on: anyone else presenting its id is told it does not exist, exactly as
@@ -75,6 +81,7 @@ export function createLegacySessions(options: LegacySessionsOptions) {
     const transport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       eventStore: createReplayBuffer(settings.replayMessages),
+      retryInterval: RECONNECT_AFTER_MS,
       maxRequestBodySize: options.maxBodyBytes,
       onsessioninitialized: (id) => {
         session = { owner, transport, server, lastUsed: now() };

@@ -1,4 +1,4 @@
-import type { LoggingLevel, LoggingMessageNotification, Progress } from '@modelcontextprotocol/client';
+import type { ClientCapabilities, LoggingLevel, LoggingMessageNotification, Progress } from '@modelcontextprotocol/client';
 
 /** Requests an upstream server may send its client while it serves a call. */
 export type RelayedRequestMethod = 'sampling/createMessage' | 'elicitation/create';
@@ -12,6 +12,8 @@ export interface CallRelay {
   readonly client: string;
   /** The least severe log messages the client takes, if it takes any; asked of 2026-07-28 upstreams per request. */
   logLevel?: LoggingLevel;
+  /** What the client can be asked for (sampling, elicitation, roots), told to 2026-07-28 upstreams per request. */
+  clientCapabilities?: ClientCapabilities;
   progress?(progress: Progress): void;
   log(params: LoggingMessageNotification['params']): void;
   request(method: RelayedRequestMethod, params: Record<string, unknown>, signal: AbortSignal): Promise<Record<string, unknown>>;

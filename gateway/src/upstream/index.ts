@@ -3,8 +3,10 @@ export { connectHttpUpstream, type HttpUpstreamOptions } from './http-upstream.t
 export { connectStdioUpstream, type StdioRestartPolicy, type StdioUpstreamOptions } from './stdio-upstream.ts';
 export type {
   UpstreamCallOptions,
+  InputRound,
   UpstreamCallResult,
   UpstreamConnection,
+  UpstreamInputRequired,
   UpstreamPrompt,
   UpstreamPromptResult,
   UpstreamResource,

@@ -1,17 +1,35 @@
 import type { CallRelay } from './call-relay.ts';
-import type { CallToolResult, CompleteRequest, CompleteResult, GetPromptResult, ListResourceTemplatesResult, Prompt, ReadResourceResult, Resource, Tool } from '@modelcontextprotocol/client';
+import type {
+  CallToolResult,
+  CompleteRequest,
+  CompleteResult,
+  GetPromptResult,
+  InputRequiredResult,
+  ListResourceTemplatesResult,
+  Prompt,
+  ReadResourceResult,
+  Resource,
+  Tool,
+} from '@modelcontextprotocol/client';
 
 /** A tool as the upstream server lists it (the MCP `Tool` shape, passed through unchanged). */
 export type UpstreamTool = Tool;
 
+/**
+ * A 2026-07-28 server asks its client for input (elicitation, sampling, roots) by answering a
+ * tool call, prompt or resource read with this instead of a result; the client retries the
+ * request with its answers (an InputRound).
+ */
+export type UpstreamInputRequired = InputRequiredResult;
+
 /** A tool result as the upstream server returns it (the MCP `CallToolResult` shape). */
-export type UpstreamCallResult = CallToolResult;
+export type UpstreamCallResult = CallToolResult | UpstreamInputRequired;
 
 export type UpstreamPrompt = Prompt;
-export type UpstreamPromptResult = GetPromptResult;
+export type UpstreamPromptResult = GetPromptResult | UpstreamInputRequired;
 export type UpstreamResource = Resource;
 export type UpstreamResourceTemplate = ListResourceTemplatesResult['resourceTemplates'][number];
-export type UpstreamResourceContents = ReadResourceResult;
+export type UpstreamResourceContents = ReadResourceResult | UpstreamInputRequired;
 
 export interface UpstreamCallOptions {
   /** Aborts the call; the upstream is sent a cancellation. */
@@ -20,6 +38,16 @@ export interface UpstreamCallOptions {
   timeoutMs?: number;
   /** The way back to the caller for progress, log messages, sampling and elicitation. */
   relay?: CallRelay;
+  /** The client's retry of a request the upstream answered with input required. */
+  input?: InputRound;
+}
+
+/** What a client's retry after an input-required answer carries, passed upstream as it came (after the DLP). */
+export interface InputRound {
+  /** The client's answers, keyed as the upstream named its input requests. */
+  inputResponses?: Record<string, unknown>;
+  /** The upstream's own opaque state, echoed byte for byte. */
+  requestState?: string;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { LOG_LEVEL_META_KEY, type Client, type CompleteRequest, type CompleteResult, type McpSubscription, type RequestOptions } from '@modelcontextprotocol/client';
+import { CLIENT_CAPABILITIES_META_KEY, LOG_LEVEL_META_KEY, type Client, type CompleteRequest, type CompleteResult, type McpSubscription, type RequestOptions } from '@modelcontextprotocol/client';
 import type { InFlightRelays } from './call-relay.ts';
 import type {
   UpstreamCallOptions,
@@ -34,21 +34,33 @@ async function allPages<T>(fetchPage: (cursor: string | undefined) => Promise<{ 
   return items;
 }
 
-type MetaParam = { _meta?: Record<string, unknown> };
-
 /**
- * A 2026-07-28 server sends log messages only when the request names a level; a 2025 server
- * goes by its session's level, which is left at the server's default as sessions are shared.
+ * What a 2026-07-28 request carries for the caller besides its own params: the log level it
+ * takes, the capabilities of the client behind the gateway (so the upstream asks only for input
+ * that client can give), and a retried input round's answers and state. A 2025 server has none
+ * of these: it goes by its session's level and the gateway's capabilities, and never asks for
+ * input by answering a request.
  */
-function logLevelMeta(client: Client, call: UpstreamCallOptions): MetaParam {
-  const level = call.relay?.logLevel;
-  return level !== undefined && client.getProtocolEra() === 'modern' ? { _meta: { [LOG_LEVEL_META_KEY]: level } } : {};
+function callerParams(client: Client, call: UpstreamCallOptions): Record<string, unknown> {
+  if (client.getProtocolEra() !== 'modern') return {};
+  const { relay, input } = call;
+  const meta: Record<string, unknown> = {};
+  if (relay?.logLevel !== undefined) meta[LOG_LEVEL_META_KEY] = relay.logLevel;
+  if (relay?.clientCapabilities !== undefined) meta[CLIENT_CAPABILITIES_META_KEY] = relay.clientCapabilities;
+  return {
+    ...(Object.keys(meta).length > 0 ? { _meta: meta } : {}),
+    ...(input?.inputResponses !== undefined ? { inputResponses: input.inputResponses } : {}),
+    ...(input?.requestState !== undefined ? { requestState: input.requestState } : {}),
+  };
 }
 
-/** Per-request SDK options: the bound, the caller's cancellation, and its progress relayed. */
+/**
+ * Per-request SDK options: the bound, the caller's cancellation, its progress relayed, and an
+ * input-required answer handed back rather than fulfilled here, so it reaches the caller.
+ */
 function requestOptions(timeout: number, signal: AbortSignal | undefined, call: UpstreamCallOptions): RequestOptions {
   const progress = call.relay?.progress;
-  return { signal, timeout, ...(progress ? { onprogress: (update) => progress(update), resetTimeoutOnProgress: false } : {}) };
+  return { signal, timeout, allowInputRequired: true, ...(progress ? { onprogress: (update) => progress(update), resetTimeoutOnProgress: false } : {}) };
 }
 
 /**
@@ -57,9 +69,9 @@ function requestOptions(timeout: number, signal: AbortSignal | undefined, call: 
  * sample, elicit) are tracked in `relays` while in flight, so it can reach their client.
  */
 export function upstreamOperations(request: RunUpstreamRequest, relays: InFlightRelays) {
-  const relayed = <T>(method: string, retrySafe: boolean, call: UpstreamCallOptions, run: (client: Client, options: RequestOptions, meta: MetaParam) => Promise<T>) =>
+  const relayed = <T>(method: string, retrySafe: boolean, call: UpstreamCallOptions, run: (client: Client, options: RequestOptions, params: Record<string, unknown>) => Promise<T>) =>
     relays.track(call.relay, () =>
-      request(method, { retrySafe, call }, (client, timeout, signal) => run(client, requestOptions(timeout, signal, call), logLevelMeta(client, call))),
+      request(method, { retrySafe, call }, (client, timeout, signal) => run(client, requestOptions(timeout, signal, call), callerParams(client, call))),
     );
   /** Every page of a list; empty when the upstream lacks the capability the list belongs to. */
   const listAll = <T>(
@@ -80,7 +92,7 @@ export function upstreamOperations(request: RunUpstreamRequest, relays: InFlight
       });
     },
     callTool(name: string, args: Record<string, unknown>, call: UpstreamCallOptions = {}): Promise<UpstreamCallResult> {
-      return relayed(`tools/call ${name}`, false, call, (client, options, meta) => client.callTool({ name, arguments: args, ...meta }, options));
+      return relayed(`tools/call ${name}`, false, call, (client, options, params) => client.callTool({ name, arguments: args, ...params }, options));
     },
     listPrompts(): Promise<UpstreamPrompt[]> {
       return listAll('prompts/list', (client) => Boolean(client.getServerCapabilities()?.prompts), async (client, cursor, timeout) => {
@@ -89,7 +101,7 @@ export function upstreamOperations(request: RunUpstreamRequest, relays: InFlight
       });
     },
     getPrompt(name: string, args: Record<string, string>, call: UpstreamCallOptions = {}): Promise<UpstreamPromptResult> {
-      return relayed(`prompts/get ${name}`, true, call, (client, options, meta) => client.getPrompt({ name, arguments: args, ...meta }, options));
+      return relayed(`prompts/get ${name}`, true, call, (client, options, params) => client.getPrompt({ name, arguments: args, ...params }, options));
     },
     listResources(): Promise<UpstreamResource[]> {
       return listAll('resources/list', (client) => Boolean(client.getServerCapabilities()?.resources), async (client, cursor, timeout) => {
@@ -104,7 +116,7 @@ export function upstreamOperations(request: RunUpstreamRequest, relays: InFlight
       });
     },
     readResource(uri: string, call: UpstreamCallOptions = {}): Promise<UpstreamResourceContents> {
-      return relayed(`resources/read ${uri}`, true, call, (client, options, meta) => client.readResource({ uri, ...meta }, options));
+      return relayed(`resources/read ${uri}`, true, call, (client, options, params) => client.readResource({ uri, ...params }, options));
     },
     /** Completion suggestions; none when the upstream lacks the completions capability. */
     complete(params: CompleteRequest['params'], call: UpstreamCallOptions = {}): Promise<CompleteResult> {

@@ -62,7 +62,15 @@ export async function registerMcpEndpoint(app: FastifyInstance, options: McpEndp
   function serverFor(portalName: string, principal: () => Principal, sessionful: boolean) {
     const portal = options.portals().find((candidate) => candidate.policy.name === portalName);
     if (!portal) throw new Error(`portal "${portalName}" was removed`);
-    return createPortalServer({ portal, principal, exchange, upstreamTimeoutMs: options.upstreamTimeoutMs, auditDenial, serverVersion, ...(sessionful ? { subscriptions } : {}) });
+    return createPortalServer({
+      portal,
+      principal,
+      exchange,
+      upstreamTimeoutMs: options.upstreamTimeoutMs,
+      auditDenial,
+      serverVersion,
+      ...(sessionful ? { session: { subscriptions, endStreamsAfterMs: options.sessions.endStreamsAfterMs } } : {}),
+    });
   }
   const sessions = createLegacySessions({
     settings: options.sessions,
@@ -209,7 +217,10 @@ export async function registerMcpEndpoint(app: FastifyInstance, options: McpEndp
   return {
     /** Tells the portal's clients that its tools, prompts or resources changed: sessions on their GET stream, 2026 clients through `subscriptions/listen`. */
     toolsChanged(portal: string) {
-      handlers.get(portal)?.notify.toolsChanged();
+      const listening = handlers.get(portal)?.notify;
+      listening?.toolsChanged();
+      listening?.promptsChanged();
+      listening?.resourcesChanged();
       for (const server of sessions.serversOf(portal)) {
         void Promise.all([server.sendToolListChanged(), server.sendPromptListChanged(), server.sendResourceListChanged()]).catch((error: unknown) =>
           logger.debug({ portal, err: error }, 'could not tell a session that the lists changed'),

@@ -17,6 +17,7 @@ import { UNKNOWN_TOOL_RPC_CODE } from './errors.ts';
 import { promptsOffered, resourcesOffered } from './policy/prompts-and-resources-view.ts';
 import { toolsOffered, type PortalPolicy } from './policy/portal-view.ts';
 import type { ResourceSubscriptions } from './resource-subscriptions.ts';
+import { holdStreamAtMost } from './sessions/stream-hold.ts';
 import type { ToolCatalog } from './tool-catalog.ts';
 import type { DenialAudit } from './denial-audit.ts';
 import type { PinStatus } from './pinning/tool-pinning.ts';
@@ -40,8 +41,8 @@ export interface PortalServerContext {
   upstreamTimeoutMs: number;
   auditDenial: DenialAudit;
   serverVersion: string;
-  /** Given for servers of a session, which outlive a request and can tell their client about resource updates. */
-  subscriptions?: ResourceSubscriptions;
+  /** Given for servers of a session, which outlive a request: they can tell their client about resource updates, and end long requests' streams. */
+  session?: { subscriptions: ResourceSubscriptions; endStreamsAfterMs: number };
 }
 
 /** A refused prompt, resource read or completion: unlike a tool call, these have no error result, so the refusal is a JSON-RPC error. */
@@ -58,7 +59,8 @@ const TRACEPARENT = /^[0-9a-f]{2}-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}$/;
  * probe for what they may not see.
  */
 export function createPortalServer(context: PortalServerContext): Server {
-  const { portal, exchange, auditDenial, subscriptions } = context;
+  const { portal, exchange, auditDenial, session } = context;
+  const subscriptions = session?.subscriptions;
   const portalName = portal.policy.name;
   const callTool = toolCallThrough(exchange, context.upstreamTimeoutMs);
   const server = new Server(
@@ -89,6 +91,7 @@ export function createPortalServer(context: PortalServerContext): Server {
     const relay = relayToClient(ctx, client, upstreamServer, checkedFor(ctx), exchange, server.getClientCapabilities());
     return { signal: ctx.mcpReq.signal, relay, timeoutMs: context.upstreamTimeoutMs, ...(input ? { input } : {}) };
   }
+  const holdStream = <T>(ctx: ServerContext, work: Promise<T>) => holdStreamAtMost(ctx, session?.endStreamsAfterMs, work);
   const deny = async (ctx: ServerContext, target: string, detail: string, rule: string | undefined) => {
     const { principal, traceId } = checkedFor(ctx);
     await auditDenial({ principal, portal: portalName, tool: target, reason: 'unknown_tool', detail, ...(rule ? { rule } : {}), ...(traceId ? { traceId } : {}) });
@@ -105,7 +108,7 @@ export function createPortalServer(context: PortalServerContext): Server {
     const { entry } = lookup.tool;
     const { signal, relay } = callOptions(ctx, entry.server);
     const input = inputRoundOf(ctx);
-    return callTool({ ...checkedFor(ctx), entry, arguments: request.params.arguments ?? {}, call: { signal, relay }, ...(input ? { input } : {}) });
+    return holdStream(ctx, callTool({ ...checkedFor(ctx), entry, arguments: request.params.arguments ?? {}, call: { signal, relay }, ...(input ? { input } : {}) }));
   });
 
   server.setRequestHandler('prompts/list', async () => ({ prompts: prompts().list() }));
@@ -119,7 +122,7 @@ export function createPortalServer(context: PortalServerContext): Server {
     const { prompt } = lookup;
     const input = inputRoundOf(ctx);
     return refusedAsError(
-      await exchange<UpstreamPromptResult>({
+      await holdStream(ctx, exchange<UpstreamPromptResult>({
         ...checkedFor(ctx),
         server: prompt.server,
         operation: 'prompts/get',
@@ -128,7 +131,7 @@ export function createPortalServer(context: PortalServerContext): Server {
         ...(input ? { input } : {}),
         run: (forwarded, checkedInput) => prompt.upstream.getPrompt(prompt.upstreamName, stringValues(forwarded), callOptions(ctx, prompt.server, checkedInput)),
         asResult: (payload) => (hasArray(payload, 'messages') ? (payload as GetPromptResult) : undefined),
-      }),
+      })),
     );
   });
 
@@ -139,7 +142,7 @@ export function createPortalServer(context: PortalServerContext): Server {
     const { upstream, server: upstreamServer } = await routeResource(ctx, uri);
     const input = inputRoundOf(ctx);
     return refusedAsError(
-      await exchange<UpstreamResourceContents>({
+      await holdStream(ctx, exchange<UpstreamResourceContents>({
         ...checkedFor(ctx),
         server: upstreamServer,
         operation: 'resources/read',
@@ -148,7 +151,7 @@ export function createPortalServer(context: PortalServerContext): Server {
         ...(input ? { input } : {}),
         run: (_forwarded, checkedInput) => upstream.readResource(uri, callOptions(ctx, upstreamServer, checkedInput)),
         asResult: (payload) => (hasArray(payload, 'contents') ? (payload as ReadResourceResult) : undefined),
-      }),
+      })),
     );
   });
 

@@ -49,7 +49,7 @@ describe('2025-11-25 sessions', () => {
   afterEach(async () => sessions?.close());
 
   function create(max = 10) {
-    sessions = createLegacySessions({ settings: { max, idleTimeoutMs: 60_000, replayMessages: 10 }, serverFor, maxBodyBytes: 1_000_000, logger: pino({ level: 'silent' }) });
+    sessions = createLegacySessions({ settings: { max, idleTimeoutMs: 60_000, replayMessages: 10, endStreamsAfterMs: 0 }, serverFor, maxBodyBytes: 1_000_000, logger: pino({ level: 'silent' }) });
     return sessions;
   }
 

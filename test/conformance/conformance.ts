@@ -1,6 +1,6 @@
 /**
  * `npm run conformance`: the official MCP conformance suite against the fixture server, directly
- * and (once a gateway leg is supplied) through the gateway, with a per-scenario table. Exits 1 on
+ * and through the whole embedded pipeline placed in front of it, with a per-scenario table. Exits 1 on
  * a direct failure that is not in EXPECTED_FAILURES, on a stale entry there, on a suite run that
  * crashed or timed out, and on any regression through the gateway.
  *
@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { compareRuns, type Regression } from './compare-runs.ts';
 import { directVerdict, formatReport, gatewayVerdict, staleExpectedFailures, type ExpectedFailure, type ReportRow } from './conformance-report.ts';
 import { startConformanceFixture } from './fixture-server.ts';
+import { startGatewayInFront } from './gateway-in-front.ts';
 import { runConformanceSuite, type ConformanceRevision, type ConformanceSuitePackage, type SuiteRun } from './run-suite.ts';
 
 /** One run of the suite: a release of it at one protocol revision's wire. */
@@ -116,7 +117,7 @@ function outputArgument(argv: string[]): string | undefined {
 
 if (import.meta.main) {
   const outputRoot = outputArgument(process.argv.slice(2)) ?? (await mkdtemp(join(tmpdir(), 'gatehouse-conformance-')));
-  const outcome = await runConformance({ outputRoot });
+  const outcome = await runConformance({ outputRoot, gateway: (fixtureUrl) => startGatewayInFront(fixtureUrl) });
   console.log(formatReport(outcome.rows, outcome.regressions));
   for (const run of [...outcome.direct, ...outcome.throughGateway]) {
     console.log(`suite ${run.suitePackage}@${run.suiteVersion} at ${run.revision} against ${run.url}: ${run.results.length} scenarios in ${(run.durationMs / 1000).toFixed(1)} s`);

@@ -23,7 +23,9 @@ export interface GatewayInFront {
 export async function startGatewayInFront(upstreamUrl: string, options: { logLevel?: string } = {}): Promise<GatewayInFront> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'gatehouse-conformance-'));
   const config = GatehouseConfigSchema.parse({
-    gateway: { host: '127.0.0.1', port: 0, tool_pinning: { mode: 'off' } },
+    // Streams of calls still running after 200 ms end, as the fixture's own do (the suite's SSE
+    // polling scenario); only its reconnection tool runs that long.
+    gateway: { host: '127.0.0.1', port: 0, tool_pinning: { mode: 'off' }, sessions: { end_streams_after_ms: 200 } },
     store: { chdb_path: path.join(dataDir, 'chdb') },
     portals: [
       {

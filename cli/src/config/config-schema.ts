@@ -29,6 +29,12 @@ const GatewaySectionSchema = z
         idle_timeout_ms: z.number().int().min(1_000).default(30 * 60 * 1_000),
         /** Messages kept per session so a client that lost its stream can resume it (Last-Event-ID). */
         replay_messages: z.number().int().min(0).max(100_000).default(1_000),
+        /**
+         * A call still running after this long has its SSE stream ended; the client resumes it
+         * from the replay buffer (SSE polling), so long calls hold no connection through proxies
+         * with idle limits. 0 keeps every stream open.
+         */
+        end_streams_after_ms: z.number().int().min(0).default(0),
       })
       .strict()
       .prefault({}),

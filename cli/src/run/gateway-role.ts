@@ -48,6 +48,7 @@ export function createGatewayRole(input: {
       max: settings.config.gateway.sessions.max,
       idleTimeoutMs: settings.config.gateway.sessions.idle_timeout_ms,
       replayMessages: settings.config.gateway.sessions.replay_messages,
+      endStreamsAfterMs: settings.config.gateway.sessions.end_streams_after_ms,
     },
     serverVersion: GATEHOUSE_VERSION,
     ...(settings.toolPinsFile ? { toolPinning: { file: settings.toolPinsFile, onChange: settings.config.gateway.tool_pinning.on_change } } : {}),

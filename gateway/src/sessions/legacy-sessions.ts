@@ -10,6 +10,8 @@ export interface SessionSettings {
   idleTimeoutMs: number;
   /** Messages kept per session for resuming a broken stream. */
   replayMessages: number;
+  /** A request still running after this long has its stream ended, for the client to resume (0: never). */
+  endStreamsAfterMs: number;
 }
 
 /** The caller of one request, as the endpoint authenticated it. */

@@ -104,7 +104,7 @@ describe('tools/call pipeline with the verdict client over the in-process bus', 
 
     const pipeline = createToolCallPipeline({ bus: gatewayBus, topics, verdicts, instanceId, clock, logger: captured.logger, upstreamTimeoutMs: 1_234 });
     const callTool = async (call: Parameters<typeof pipeline>[0]) => completedResult(await pipeline(call));
-    return { callTool, invocations, audit, instanceId, faults, logs: captured };
+    return { callTool, pipeline, invocations, audit, instanceId, faults, logs: captured };
   }
 
   const request = (entry: CatalogEntry, args: Record<string, unknown>) => ({ principal: alice, portal: 'sales', profile: 'strict', entry, arguments: args, traceId: 'trace-call-tool' });
@@ -181,6 +181,38 @@ describe('tools/call pipeline with the verdict client over the in-process bus', 
     expect(upstream.calls.map((call) => call.args)).toEqual([{ note: '[CARD]' }]);
     expect(result).toEqual(redactedResult);
     expect(completed(audit).body).toMatchObject({ outcome: 'redacted', reason: 'dlp:strict' });
+  });
+
+  it('input rounds: the upstream\'s request for input goes to the client checked as a result, the answers go back checked with the arguments', async () => {
+    const redactCard = (value: unknown): unknown => JSON.parse(JSON.stringify(value).replaceAll(CARD, '[REDACTED:card]'));
+    const { pipeline, invocations, audit } = await setup((invocation) => ({ decision: 'redact', payload: redactCard(invocation.body.payload) }));
+    const received: Array<{ args: Record<string, unknown>; input: unknown }> = [];
+    const { entry } = fakeUpstream(echo);
+    entry.upstream.callTool = async (_name, args, options) => {
+      received.push({ args, input: options?.input });
+      if (!options?.input) {
+        return { resultType: 'input_required', requestState: 'opaque-state', inputRequests: { card: { method: 'elicitation/create', params: { mode: 'form', message: `Confirm ${CARD}?`, requestedSchema: { type: 'object', properties: {} } } } } };
+      }
+      return echo(args);
+    };
+
+    const asked = await pipeline(request(entry, { note: 'refund' }));
+    expect(asked).toMatchObject({ resultType: 'input_required', requestState: 'opaque-state' });
+    expect(JSON.stringify(asked)).not.toContain(CARD);
+
+    const answered = await pipeline({
+      ...request(entry, { note: 'refund' }),
+      input: { inputResponses: { card: { action: 'accept', content: { number: CARD } } }, requestState: 'opaque-state' },
+    });
+    expect(answered).toEqual(echo({ note: 'refund' }));
+    expect(received[1]).toEqual({
+      args: { note: 'refund' },
+      input: { inputResponses: { card: { action: 'accept', content: { number: '[REDACTED:card]' } } }, requestState: 'opaque-state' },
+    });
+    const answersChecked = invocations.find((invocation) => invocation.body.direction === 'arguments' && JSON.stringify(invocation.body.payload).includes('inputResponses'));
+    expect(answersChecked?.body.payload).toEqual({ arguments: { note: 'refund' }, inputResponses: { card: { action: 'accept', content: { number: CARD } } } });
+    const outcomes = audit.filter((event): event is EventOf<'tool.call.completed'> => event.type === 'tool.call.completed').map((event) => event.body.outcome);
+    expect(outcomes).toEqual(['redacted', 'redacted']);
   });
 
   it('redact on the result only still counts the call as redacted', async () => {

@@ -15,6 +15,8 @@ import { portalRule, toolsOffered } from './policy/portal-view.ts';
 import { HEADER_MISMATCH_RPC_CODE, paramHeaderDeclarations, paramHeaderMismatch } from './param-headers.ts';
 import { createPortalServer, type McpPortal } from './portal-server.ts';
 import { baseUrlOf, resourceMetadataUrl } from './protected-resource-metadata.ts';
+import { createListenSubscriptions, type ListenSubscriptionsOfPortal } from './listen-subscriptions.ts';
+import { resourcesOffered } from './policy/prompts-and-resources-view.ts';
 import { createResourceSubscriptions } from './resource-subscriptions.ts';
 import { createLegacySessions, type SessionSettings } from './sessions/legacy-sessions.ts';
 
@@ -59,7 +61,18 @@ export async function registerMcpEndpoint(app: FastifyInstance, options: McpEndp
 
   const subscriptions = createResourceSubscriptions(logger);
 
-  function serverFor(portalName: string, principal: () => Principal, sessionful: boolean) {
+  /** Resource subscriptions of each portal's 2026 listen streams, their updates published to the portal's listeners. */
+  const listenSubscriptions = new Map<string, ListenSubscriptionsOfPortal>();
+  function listenSubscriptionsOf(portalName: string): ListenSubscriptionsOfPortal {
+    let ofPortal = listenSubscriptions.get(portalName);
+    if (!ofPortal) {
+      ofPortal = createListenSubscriptions(subscriptions, (uri) => handlers.get(portalName)?.notify.resourceUpdated(uri));
+      listenSubscriptions.set(portalName, ofPortal);
+    }
+    return ofPortal;
+  }
+
+  function serverFor(portalName: string, principal: () => Principal, sessionful: boolean, listening = false) {
     const portal = options.portals().find((candidate) => candidate.policy.name === portalName);
     if (!portal) throw new Error(`portal "${portalName}" was removed`);
     return createPortalServer({
@@ -70,6 +83,7 @@ export async function registerMcpEndpoint(app: FastifyInstance, options: McpEndp
       auditDenial,
       serverVersion,
       ...(sessionful ? { session: { subscriptions, endStreamsAfterMs: options.sessions.endStreamsAfterMs } } : {}),
+      resourceUpdatesByListen: listening,
     });
   }
   const sessions = createLegacySessions({
@@ -85,7 +99,7 @@ export async function registerMcpEndpoint(app: FastifyInstance, options: McpEndp
       handler = createMcpHandler(
         (context) => {
           const principal = PrincipalSchema.parse(context.authInfo?.extra?.['principal']);
-          return serverFor(portalName, () => principal, false);
+          return serverFor(portalName, () => principal, false, context.era === 'modern');
         },
         {
           legacy: 'stateless',
@@ -140,8 +154,8 @@ export async function registerMcpEndpoint(app: FastifyInstance, options: McpEndp
       const aborted = new AbortController();
       reply.raw.on('close', () => aborted.abort());
       const authInfo: AuthInfo = { token: '', clientId: caller.principal.subject, scopes: caller.scopes, extra: { principal: caller.principal } };
-      const webRequest = toWebRequest(request, aborted.signal);
-      const parsedBody = parseJson(request.body);
+      let webRequest = toWebRequest(request, aborted.signal);
+      let parsedBody = parseJson(request.body);
       const legacy = parsedBody !== undefined && (await isLegacyRequest(webRequest, parsedBody, { maxRequestBodySize: maxBodyBytes }));
       const opensSession = legacy && isInitialize(parsedBody);
       if (!legacy && !sessions.handles(webRequest, opensSession)) {
@@ -149,6 +163,13 @@ export async function registerMcpEndpoint(app: FastifyInstance, options: McpEndp
         if (mismatch) {
           logger.debug({ portal: portalName, reason: mismatch.error.message }, 'MCP request rejected');
           return reply.status(400).send(mismatch);
+        }
+        const route = (uri: string) => resourcesOffered(portal.policy, portal.catalog.extras(), caller.principal).route(uri);
+        const listening = await listenSubscriptionsOf(portalName).open(parsedBody, route);
+        if (listening) {
+          reply.raw.on('close', listening.close);
+          parsedBody = listening.body;
+          webRequest = toWebRequest(request, aborted.signal, Buffer.from(JSON.stringify(parsedBody)));
         }
       }
       const response = sessions.handles(webRequest, opensSession)
@@ -261,13 +282,15 @@ function parseJson(body: unknown): unknown {
 
 const isInitialize = (body: unknown) => (Array.isArray(body) ? body.some((message) => isInitializeRequest(message)) : isInitializeRequest(body));
 
-function toWebRequest(request: FastifyRequest, signal: AbortSignal): Request {
+/** The request for the MCP SDK; `body` replaces the one received (its length is then the new one's). */
+function toWebRequest(request: FastifyRequest, signal: AbortSignal, body?: Buffer): Request {
   const headers = new Headers();
   for (const [name, value] of Object.entries(request.headers)) {
+    if (body && name === 'content-length') continue;
     if (typeof value === 'string') headers.set(name, value);
     else if (Array.isArray(value)) for (const item of value) headers.append(name, item);
   }
   const url = new URL(request.url, `http://${request.headers.host ?? '127.0.0.1'}`);
-  const body = request.method === 'POST' && Buffer.isBuffer(request.body) ? new Uint8Array(request.body) : undefined;
-  return new Request(url, { method: request.method, headers, body, signal });
+  const received = body ?? (request.method === 'POST' && Buffer.isBuffer(request.body) ? request.body : undefined);
+  return new Request(url, { method: request.method, headers, body: received ? new Uint8Array(received) : undefined, signal });
 }

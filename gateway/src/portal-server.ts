@@ -43,6 +43,8 @@ export interface PortalServerContext {
   serverVersion: string;
   /** Given for servers of a session, which outlive a request: they can tell their client about resource updates, and end long requests' streams. */
   session?: { subscriptions: ResourceSubscriptions; endStreamsAfterMs: number };
+  /** Whether the client subscribes to resources on a 2026-07-28 listen stream, served in front of the server (listen-subscriptions.ts). */
+  resourceUpdatesByListen?: boolean;
 }
 
 /** A refused prompt, resource read or completion: unlike a tool call, these have no error result, so the refusal is a JSON-RPC error. */
@@ -69,7 +71,7 @@ export function createPortalServer(context: PortalServerContext): Server {
       capabilities: {
         tools: { listChanged: true },
         prompts: { listChanged: true },
-        resources: { listChanged: true, ...(subscriptions ? { subscribe: true } : {}) },
+        resources: { listChanged: true, ...(subscriptions || context.resourceUpdatesByListen ? { subscribe: true } : {}) },
         completions: {},
         logging: {},
       },

@@ -1,0 +1,83 @@
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
+import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { createMcpHandler, McpServer, type McpHttpHandler } from '@modelcontextprotocol/server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startGatewayInFront, type GatewayInFront } from '../conformance/gateway-in-front.ts';
+
+const WATCHED = 'test://watched';
+
+/** A 2026-07-28 upstream with one subscribable resource and a tool that changes it. */
+async function startWatchedUpstream(): Promise<{ url: string; close(): Promise<void> }> {
+  let handler: McpHttpHandler;
+  const create = () => {
+    const server = new McpServer({ name: 'watched-upstream', version: '1.0.0' }, { capabilities: { resources: { subscribe: true } } });
+    server.registerResource('watched', WATCHED, { mimeType: 'text/plain' }, async () => ({ contents: [{ uri: WATCHED, text: 'v' }] }));
+    server.registerTool('change_watched', { description: 'Changes the watched resource.' }, async () => {
+      handler.notify.resourceUpdated(WATCHED);
+      return { content: [{ type: 'text', text: 'changed' }] };
+    });
+    return server;
+  };
+  handler = createMcpHandler(create, { legacy: 'reject' });
+  const http: HttpServer = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const body = chunks.length > 0 ? new Uint8Array(Buffer.concat(chunks)) : undefined;
+    const headers = new Headers(Object.entries(req.headers).flatMap(([name, value]) => (typeof value === 'string' ? [[name, value] as [string, string]] : [])));
+    const response = await handler.fetch(new Request(`http://${req.headers.host}${req.url}`, { method: req.method, headers, ...(body ? { body } : {}) }));
+    res.writeHead(response.status, Object.fromEntries(response.headers));
+    if (response.body) Readable.fromWeb(response.body as NodeReadableStream).pipe(res);
+    else res.end();
+  });
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(http.address() as AddressInfo).port}/mcp`,
+    async close() {
+      await handler.close();
+      http.closeAllConnections();
+      await new Promise((resolve) => http.close(resolve));
+    },
+  };
+}
+
+describe('resource subscriptions of 2026-07-28 clients through the gateway', () => {
+  let upstream: Awaited<ReturnType<typeof startWatchedUpstream>>;
+  let gateway: GatewayInFront;
+
+  beforeAll(async () => {
+    upstream = await startWatchedUpstream();
+    gateway = await startGatewayInFront(upstream.url);
+  });
+
+  afterAll(async () => {
+    await gateway?.close();
+    await upstream?.close();
+  });
+
+  it('honors a listen stream\'s subscription to a resource the caller may read, and routes its updates to it', async () => {
+    const client = new Client({ name: 'listener', version: '1.0.0' }, { versionNegotiation: { mode: 'auto' } });
+    await client.connect(new StreamableHTTPClientTransport(new URL(gateway.url)));
+    try {
+      expect(client.getProtocolEra()).toBe('modern');
+      const updates: string[] = [];
+      const updated = new Promise<void>((resolve) => {
+        client.setNotificationHandler('notifications/resources/updated', (notification) => {
+          updates.push(notification.params.uri);
+          resolve();
+        });
+      });
+      const subscription = await client.listen({ resourceSubscriptions: [WATCHED, 'test://nobody-serves-this'] });
+      expect(subscription.honoredFilter.resourceSubscriptions).toEqual([WATCHED]);
+
+      await client.callTool({ name: 'change_watched', arguments: {} });
+      await updated;
+      expect(updates).toEqual([WATCHED]);
+      await subscription.close();
+    } finally {
+      await client.close();
+    }
+  });
+});

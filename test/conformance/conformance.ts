@@ -52,12 +52,15 @@ export interface ConformanceOutcome {
   problems: string[];
 }
 
+/** Runs one leg's suite against `url`, writing its results under `outputRoot`. */
+export function runLeg(leg: ConformanceLeg, url: string, outputRoot: string): Promise<SuiteRun> {
+  const outputDir = join(outputRoot, legDirectory(leg));
+  return runConformanceSuite({ revision: leg.revision, suitePackage: leg.suitePackage, url, outputDir, scenarioTimeoutMs: 30_000, timeoutMs: 240_000 });
+}
+
 async function runLegs(url: string, outputRoot: string, target: string): Promise<SuiteRun[]> {
   const runs: SuiteRun[] = [];
-  for (const leg of CONFORMANCE_LEGS) {
-    const outputDir = join(outputRoot, target, legDirectory(leg));
-    runs.push(await runConformanceSuite({ revision: leg.revision, suitePackage: leg.suitePackage, url, outputDir, scenarioTimeoutMs: 30_000 }));
-  }
+  for (const leg of CONFORMANCE_LEGS) runs.push(await runLeg(leg, url, join(outputRoot, target)));
   return runs;
 }
 

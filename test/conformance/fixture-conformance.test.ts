@@ -2,10 +2,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONFORMANCE_LEGS, legDirectory } from './conformance.ts';
+import { CONFORMANCE_LEGS, runLeg } from './conformance.ts';
 import { EXPECTED_PASSED, expectFixtureChecks } from './expected-checks.ts';
 import { startConformanceFixture, type ConformanceFixture } from './fixture-server.ts';
-import { runConformanceSuite } from './run-suite.ts';
 
 describe('the conformance fixture, hit directly', () => {
   let fixture: ConformanceFixture;
@@ -26,14 +25,8 @@ describe('the conformance fixture, hit directly', () => {
   });
 
   for (const leg of CONFORMANCE_LEGS) {
-    it(`passes every server scenario of ${leg.name} with the expected number of checks`, { timeout: 240_000 }, async () => {
-      const run = await runConformanceSuite({
-        revision: leg.revision,
-        suitePackage: leg.suitePackage,
-        url: fixture.url,
-        outputDir: join(outputRoot, legDirectory(leg)),
-        timeoutMs: 200_000,
-      });
+    it(`passes every server scenario of ${leg.name} with the expected number of checks`, { timeout: 300_000 }, async () => {
+      const run = await runLeg(leg, fixture.url, outputRoot);
       expectFixtureChecks(leg, run);
     });
   }

@@ -4,11 +4,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUDIT_EVENTS_TABLE } from '../../audit-ingest/src/index.ts';
 import { UNAUTHENTICATED_PRINCIPAL } from '../../events/src/index.ts';
-import { CONFORMANCE_LEGS, legDirectory } from './conformance.ts';
+import { CONFORMANCE_LEGS, runLeg } from './conformance.ts';
 import { expectFixtureChecks } from './expected-checks.ts';
 import { startConformanceFixture, type ConformanceFixture } from './fixture-server.ts';
 import { startGatewayInFront, type GatewayInFront } from './gateway-in-front.ts';
-import { runConformanceSuite } from './run-suite.ts';
 
 /**
  * The official suite through the whole embedded pipeline in front of the fixture: every scenario
@@ -34,13 +33,7 @@ describe('the conformance suite through the gateway', () => {
 
   for (const leg of CONFORMANCE_LEGS) {
     it(`passes every server scenario of ${leg.name} as the fixture does directly`, { timeout: 300_000 }, async () => {
-      const run = await runConformanceSuite({
-        revision: leg.revision,
-        suitePackage: leg.suitePackage,
-        url: gateway.url,
-        outputDir: join(outputRoot, legDirectory(leg)),
-        timeoutMs: 260_000,
-      });
+      const run = await runLeg(leg, gateway.url, outputRoot);
       expectFixtureChecks(leg, run);
     });
   }

@@ -12,10 +12,6 @@
  * Run it alone with `node test/conformance/fixture-server.ts [--port N]`.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { Readable } from 'node:stream';
-import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import {
   createMcpHandler,
   createRequestStateCodec,
@@ -25,6 +21,7 @@ import {
   localhostAllowedOrigins,
   originValidationResponse,
 } from '@modelcontextprotocol/server';
+import { startWebHandlerServer } from '../support/web-handler-server.ts';
 import { createInMemoryEventStore } from './fixture-event-store.ts';
 import type { FixtureRequestState } from './fixture-input-required.ts';
 import { createFixtureMcpServer, type FixtureShared } from './fixture-mcp-server.ts';
@@ -68,53 +65,16 @@ export async function startConformanceFixture(options: ConformanceFixtureOptions
     return (await isLegacyRequest(request)) ? legacy.handle(request) : modern.fetch(request);
   };
 
-  const http = createServer((req, res) => {
-    void respond(req, res, serve).catch((error: unknown) => {
-      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: -32603, message: `fixture failed: ${String(error)}` } }));
-    });
-  });
-  await new Promise<void>((resolve, reject) => {
-    http.once('error', reject);
-    http.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-  });
-  const { port } = http.address() as AddressInfo;
+  const http = await startWebHandlerServer(serve, options.port === undefined ? {} : { port: options.port });
 
   return {
-    url: `http://127.0.0.1:${port}${MCP_PATH}`,
+    url: `${http.origin}${MCP_PATH}`,
     async close() {
       await legacy.close();
       await modern.close();
-      http.closeAllConnections();
-      await new Promise<void>((resolve) => http.close(() => resolve()));
+      await http.close();
     },
   };
-}
-
-async function respond(req: IncomingMessage, res: ServerResponse, serve: (request: Request) => Promise<Response>): Promise<void> {
-  const aborted = new AbortController();
-  res.on('close', () => aborted.abort());
-  const response = await serve(await toWebRequest(req, aborted.signal));
-  res.writeHead(response.status, Object.fromEntries(response.headers));
-  if (!response.body) {
-    res.end();
-    return;
-  }
-  const body = Readable.fromWeb(response.body as NodeReadableStream);
-  body.on('error', () => res.destroy());
-  body.pipe(res);
-}
-
-async function toWebRequest(req: IncomingMessage, signal: AbortSignal): Promise<Request> {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value === undefined) continue;
-    for (const item of Array.isArray(value) ? value : [value]) headers.append(name, item);
-  }
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  const body = chunks.length > 0 ? Buffer.concat(chunks) : undefined;
-  return new Request(`http://${req.headers.host ?? '127.0.0.1'}${req.url ?? '/'}`, { method: req.method ?? 'GET', headers, body, signal });
 }
 
 function portArgument(argv: string[]): number {

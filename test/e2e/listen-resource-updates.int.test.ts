@@ -1,11 +1,8 @@
-import { createServer, type Server as HttpServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { Readable } from 'node:stream';
-import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { createMcpHandler, McpServer, type McpHttpHandler } from '@modelcontextprotocol/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGatewayInFront, type GatewayInFront } from '../conformance/gateway-in-front.ts';
+import { startWebHandlerServer } from '../support/web-handler-server.ts';
 
 const WATCHED = 'test://watched';
 
@@ -22,23 +19,12 @@ async function startWatchedUpstream(): Promise<{ url: string; close(): Promise<v
     return server;
   };
   handler = createMcpHandler(create, { legacy: 'reject' });
-  const http: HttpServer = createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const body = chunks.length > 0 ? new Uint8Array(Buffer.concat(chunks)) : undefined;
-    const headers = new Headers(Object.entries(req.headers).flatMap(([name, value]) => (typeof value === 'string' ? [[name, value] as [string, string]] : [])));
-    const response = await handler.fetch(new Request(`http://${req.headers.host}${req.url}`, { method: req.method, headers, ...(body ? { body } : {}) }));
-    res.writeHead(response.status, Object.fromEntries(response.headers));
-    if (response.body) Readable.fromWeb(response.body as NodeReadableStream).pipe(res);
-    else res.end();
-  });
-  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  const http = await startWebHandlerServer((request) => handler.fetch(request));
   return {
-    url: `http://127.0.0.1:${(http.address() as AddressInfo).port}/mcp`,
+    url: `${http.origin}/mcp`,
     async close() {
       await handler.close();
-      http.closeAllConnections();
-      await new Promise((resolve) => http.close(resolve));
+      await http.close();
     },
   };
 }

@@ -1,0 +1,83 @@
+import { randomUUID } from 'node:crypto';
+import { Client, StreamableHTTPClientTransport, type CreateMessageRequest, type ElicitRequest } from '@modelcontextprotocol/client';
+import { McpServer, type ServerContext } from '@modelcontextprotocol/server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createInMemoryEventStore } from '../conformance/fixture-event-store.ts';
+import { createLegacySessions } from '../conformance/fixture-legacy-sessions.ts';
+import { startGatewayInFront, type GatewayInFront } from '../conformance/gateway-in-front.ts';
+import { startWebHandlerServer } from '../support/web-handler-server.ts';
+
+const CARD = '4111 1111 1111 1111';
+const onThisCall = (ctx: ServerContext) => ({ relatedRequestId: ctx.mcpReq.id });
+
+/** A 2025-11-25 upstream (sessions only) whose tools send sampling and elicitation requests while they run. */
+async function startAskingUpstream() {
+  const create = () => {
+    const server = new McpServer({ name: 'asking-upstream', version: '1.0.0' });
+    server.registerTool('summarise_card', { description: 'Asks the client to sample a summary.' }, async (ctx) => {
+      const answer = await ctx.mcpReq.requestSampling({ messages: [{ role: 'user', content: { type: 'text', text: `Summarise card ${CARD}` } }], maxTokens: 50 }, onThisCall(ctx));
+      const block = Array.isArray(answer.content) ? answer.content[0] : answer.content;
+      return { content: [{ type: 'text', text: `summary: ${block?.type === 'text' ? block.text : '?'}` }] };
+    });
+    server.registerTool('confirm_refund', { description: 'Asks the user to confirm.' }, async (ctx) => {
+      const answer = await ctx.mcpReq.elicitInput({ mode: 'form', message: 'Refund?', requestedSchema: { type: 'object', properties: { note: { type: 'string' } } } }, onThisCall(ctx));
+      return { content: [{ type: 'text', text: `refund ${answer.action}: ${JSON.stringify(answer.content ?? {})}` }] };
+    });
+    return server;
+  };
+  const sessions = createLegacySessions({ createServer: create, eventStore: createInMemoryEventStore(), newSessionId: () => randomUUID() });
+  const http = await startWebHandlerServer((request) => sessions.handle(request));
+  return {
+    url: `${http.origin}/mcp`,
+    async close() {
+      await sessions.close();
+      await http.close();
+    },
+  };
+}
+
+describe('requests a 2025-11-25 upstream sends its client, through the gateway', () => {
+  let upstream: Awaited<ReturnType<typeof startAskingUpstream>>;
+  let gateway: GatewayInFront;
+  let client: Client;
+  const sampled: CreateMessageRequest['params'][] = [];
+  const elicited: ElicitRequest['params'][] = [];
+
+  beforeAll(async () => {
+    upstream = await startAskingUpstream();
+    gateway = await startGatewayInFront(upstream.url);
+    client = new Client({ name: 'asked', version: '1.0.0' }, { capabilities: { sampling: {}, elicitation: { form: {} } } });
+    client.setRequestHandler('sampling/createMessage', async (request) => {
+      sampled.push(request.params);
+      return { role: 'assistant', content: { type: 'text', text: 'a visa card' }, model: 'test-model' };
+    });
+    client.setRequestHandler('elicitation/create', async (request) => {
+      elicited.push(request.params);
+      return { action: 'accept', content: { note: `refund to ${CARD}` } };
+    });
+    await client.connect(new StreamableHTTPClientTransport(new URL(gateway.url)));
+  });
+
+  afterAll(async () => {
+    await client?.close();
+    await gateway?.close();
+    await upstream?.close();
+  });
+
+  it('routes a sampling request to the client whose call caused it, checked by the DLP on the way out', async () => {
+    const result = await client.callTool({ name: 'summarise_card', arguments: {} });
+    expect(result.content).toEqual([{ type: 'text', text: 'summary: a visa card' }]);
+    expect(sampled).toHaveLength(1);
+    expect(JSON.stringify(sampled[0])).not.toContain(CARD);
+    expect(JSON.stringify(sampled[0])).toContain('[REDACTED:payment_card]');
+  });
+
+  it('returns the user\'s answer to an elicitation upstream, checked by the DLP on the way back', async () => {
+    const result = await client.callTool({ name: 'confirm_refund', arguments: {} });
+    expect(elicited.map((params) => params.message)).toEqual(['Refund?']);
+    const text = (result.content as Array<{ text: string }>)[0]!.text;
+    expect(text).toContain('refund accept');
+    expect(text).not.toContain(CARD);
+    expect(text).toContain('[REDACTED:payment_card]');
+  });
+});

@@ -1,4 +1,4 @@
-import { CLIENT_CAPABILITIES_META_KEY, LOG_LEVEL_META_KEY, type Client, type CompleteRequest, type CompleteResult, type McpSubscription, type RequestOptions } from '@modelcontextprotocol/client';
+import { CLIENT_CAPABILITIES_META_KEY, LOG_LEVEL_META_KEY, SERVER_INFO_META_KEY, type Client, type CompleteRequest, type CompleteResult, type McpSubscription, type RequestOptions } from '@modelcontextprotocol/client';
 import type { InFlightRelays } from './call-relay.ts';
 import type {
   UpstreamCallOptions,
@@ -64,14 +64,25 @@ function requestOptions(timeout: number, signal: AbortSignal | undefined, call: 
 }
 
 /**
+ * A 2026-07-28 result names the server that produced it; the client talks to the gateway, which
+ * names itself on what it returns, so the upstream's name (and version) is dropped here.
+ */
+function withoutServerIdentity<T extends object>(result: T): T {
+  const meta = (result as { _meta?: Record<string, unknown> })._meta;
+  if (!meta || !(SERVER_INFO_META_KEY in meta)) return result;
+  const { [SERVER_INFO_META_KEY]: _upstream, ...rest } = meta;
+  return { ...result, _meta: rest };
+}
+
+/**
  * The MCP operations the gateway relays, written once for every transport: each connection only
  * says how a request reaches its live client. Calls that may make the upstream talk back (log,
  * sample, elicit) are tracked in `relays` while in flight, so it can reach their client.
  */
 export function upstreamOperations(request: RunUpstreamRequest, relays: InFlightRelays) {
-  const relayed = <T>(method: string, retrySafe: boolean, call: UpstreamCallOptions, run: (client: Client, options: RequestOptions, params: Record<string, unknown>) => Promise<T>) =>
+  const relayed = <T extends object>(method: string, retrySafe: boolean, call: UpstreamCallOptions, run: (client: Client, options: RequestOptions, params: Record<string, unknown>) => Promise<T>) =>
     relays.track(call.relay, () =>
-      request(method, { retrySafe, call }, (client, timeout, signal) => run(client, requestOptions(timeout, signal, call), callerParams(client, call))),
+      request(method, { retrySafe, call }, async (client, timeout, signal) => withoutServerIdentity(await run(client, requestOptions(timeout, signal, call), callerParams(client, call)))),
     );
   /** Every page of a list; empty when the upstream lacks the capability the list belongs to. */
   const listAll = <T>(

@@ -1,4 +1,4 @@
-import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { Client, SERVER_INFO_META_KEY, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { createMcpHandler, McpServer, type McpHttpHandler } from '@modelcontextprotocol/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGatewayInFront, type GatewayInFront } from '../conformance/gateway-in-front.ts';
@@ -29,7 +29,7 @@ async function startWatchedUpstream(): Promise<{ url: string; close(): Promise<v
   };
 }
 
-describe('resource subscriptions of 2026-07-28 clients through the gateway', () => {
+describe('2026-07-28 clients through the gateway', () => {
   let upstream: Awaited<ReturnType<typeof startWatchedUpstream>>;
   let gateway: GatewayInFront;
 
@@ -41,6 +41,17 @@ describe('resource subscriptions of 2026-07-28 clients through the gateway', () 
   afterAll(async () => {
     await gateway?.close();
     await upstream?.close();
+  });
+
+  it('get results that name the gateway, not the upstream behind it', async () => {
+    const client = new Client({ name: 'caller', version: '1.0.0' }, { versionNegotiation: { mode: 'auto' } });
+    await client.connect(new StreamableHTTPClientTransport(new URL(gateway.url)));
+    try {
+      const result = await client.callTool({ name: 'change_watched', arguments: {} });
+      expect(result._meta?.[SERVER_INFO_META_KEY]).toMatchObject({ name: 'gatehouse' });
+    } finally {
+      await client.close();
+    }
   });
 
   it('honors a listen stream\'s subscription to a resource the caller may read, and routes its updates to it', async () => {

@@ -41,7 +41,15 @@ export const VerdictDecidedSchema = z.object({
  * The MCP request a checked exchange served. Sampling and elicitation are requests an upstream
  * sends its client during a call: their data flows to the client first, the answer back upstream.
  */
-export const OperationSchema = z.enum(['tools/call', 'prompts/get', 'resources/read', 'completion/complete', 'sampling/createMessage', 'elicitation/create']);
+export const OperationSchema = z.enum([
+  'tools/call',
+  'prompts/get',
+  'resources/read',
+  'completion/complete',
+  'sampling/createMessage',
+  'elicitation/create',
+  'notifications/message',
+]);
 
 /** audit: a tools/call (or prompts/get, resources/read) reached the gateway and was accepted for checking. */
 export const ToolCallReceivedSchema = z.object({

@@ -35,7 +35,9 @@ export interface CheckedExchangeOptions {
 export type Operation = z.infer<typeof OperationSchema>;
 
 /** Requests an upstream sends toward the client: what they carry is checked as a result, the client's answer as arguments. */
-const TOWARD_CLIENT: ReadonlySet<Operation> = new Set(['sampling/createMessage', 'elicitation/create']);
+const TOWARD_CLIENT: ReadonlySet<Operation> = new Set(['sampling/createMessage', 'elicitation/create', 'notifications/message']);
+/** Notifications toward the client: checked on the way out, with no answer to check. */
+const ONE_WAY: ReadonlySet<Operation> = new Set(['notifications/message']);
 
 export interface CheckedRequest<R> {
   principal: Principal;
@@ -82,6 +84,7 @@ const VERBS: Record<Operation, string> = {
   'completion/complete': 'complete',
   'sampling/createMessage': 'answer',
   'elicitation/create': 'answer',
+  'notifications/message': 'pass on',
 };
 
 const WHAT: Record<Operation, Record<Direction, string>> = {
@@ -91,6 +94,7 @@ const WHAT: Record<Operation, Record<Direction, string>> = {
   'completion/complete': { arguments: 'the completion request', result: 'the completions' },
   'sampling/createMessage': { arguments: "the client's sampling answer", result: 'the sampling request' },
   'elicitation/create': { arguments: "the user's answer", result: 'the elicitation request' },
+  'notifications/message': { arguments: 'nothing', result: 'the log message' },
 };
 
 /**
@@ -207,10 +211,10 @@ export function createCheckedExchange(options: CheckedExchangeOptions) {
         upstreamSpan.end();
       }
 
-      const resultVerdict = await check(context, operation, callSpan, callId, second, profile, result);
-      const returned = resultVerdict.decision === 'redact' ? redactedResult(request, result, resultVerdict.payload) : result;
+      const resultVerdict = ONE_WAY.has(operation) ? undefined : await check(context, operation, callSpan, callId, second, profile, result);
+      const returned = resultVerdict?.decision === 'redact' ? redactedResult(request, result, resultVerdict.payload) : result;
       if (returned === undefined) throw new CallStopped('refused', 'invalid_verdict', 'Gatehouse refused this call: the DLP verdict carried no usable result.');
-      const redacted = argumentsVerdict.decision === 'redact' || resultVerdict.decision === 'redact';
+      const redacted = argumentsVerdict.decision === 'redact' || resultVerdict?.decision === 'redact';
       await complete(redacted ? 'redacted' : 'allowed', redacted ? `dlp:${profile}` : isInputRequiredResult(returned) ? 'input_required' : '');
       return { ok: true, result: returned };
     } catch (error) {

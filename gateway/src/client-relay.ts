@@ -1,4 +1,4 @@
-import { CLIENT_CAPABILITIES_META_KEY, LOG_LEVEL_META_KEY, ProtocolError, type ClientCapabilities, type LoggingLevel, type ServerContext } from '@modelcontextprotocol/server';
+import { CLIENT_CAPABILITIES_META_KEY, LOG_LEVEL_META_KEY, ProtocolError, type ClientCapabilities, type LoggingLevel, type LoggingMessageNotification, type ServerContext } from '@modelcontextprotocol/server';
 import type { CheckedExchange, CheckedRequest } from './checked-exchange.ts';
 import type { CallRelay } from './upstream/index.ts';
 
@@ -28,6 +28,23 @@ export function relayToClient(
   const envelope = ctx.mcpReq.envelope as Record<string, unknown> | undefined;
   const logLevel = envelope ? (envelope[LOG_LEVEL_META_KEY] as LoggingLevel | undefined) : 'debug';
   const clientCapabilities = relayedCapabilities(envelope ? (envelope[CLIENT_CAPABILITIES_META_KEY] as ClientCapabilities | undefined) : sessionCapabilities);
+  // A log message may carry data out like a result does: each passes the DLP, in order, and a
+  // blocked one (or one without a verdict) is dropped rather than sent unchecked.
+  let logged = Promise.resolve();
+  const passOnLog = (params: LoggingMessageNotification['params']) =>
+    exchange({
+      ...checked,
+      server,
+      operation: 'notifications/message',
+      target: params.logger ?? 'log',
+      arguments: params,
+      run: async (forwarded) => {
+        const { level, data, logger } = forwarded as LoggingMessageNotification['params'];
+        await ctx.mcpReq.log(level, data, logger).catch(ignoreClosed);
+        return forwarded;
+      },
+      asResult: () => undefined,
+    }).then(() => undefined, ignoreClosed);
   return {
     client,
     ...(logLevel !== undefined ? { logLevel } : {}),
@@ -35,7 +52,10 @@ export function relayToClient(
     ...(progressToken !== undefined
       ? { progress: (update) => void ctx.mcpReq.notify({ method: 'notifications/progress', params: { ...update, progressToken } }).catch(ignoreClosed) }
       : {}),
-    log: (params) => void ctx.mcpReq.log(params.level, params.data, params.logger).catch(ignoreClosed),
+    log(params) {
+      logged = logged.then(() => passOnLog(params));
+    },
+    delivered: () => logged,
     async request(method, params, signal) {
       const outcome = await exchange<Record<string, unknown>>({
         ...checked,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InFlightRelays, type CallRelay } from '../src/upstream/call-relay.ts';
 
-const relay = (client: string): CallRelay => ({ client, log: () => undefined, request: async () => ({ client }) });
+const relay = (client: string): CallRelay => ({ client, log: () => undefined, delivered: async () => undefined, request: async () => ({ client }) });
 
 describe('InFlightRelays', () => {
   it('routes to the only call in flight, and to nobody once it ended', async () => {

@@ -10,14 +10,18 @@ import { startWebHandlerServer } from '../support/web-handler-server.ts';
 const CARD = '4111 1111 1111 1111';
 const onThisCall = (ctx: ServerContext) => ({ relatedRequestId: ctx.mcpReq.id });
 
-/** A 2025-11-25 upstream (sessions only) whose tools send sampling and elicitation requests while they run. */
+/** A 2025-11-25 upstream (sessions only) whose tools log, and send sampling and elicitation requests, while they run. */
 async function startAskingUpstream() {
   const create = () => {
-    const server = new McpServer({ name: 'asking-upstream', version: '1.0.0' });
+    const server = new McpServer({ name: 'asking-upstream', version: '1.0.0' }, { capabilities: { logging: {} } });
     server.registerTool('summarise_card', { description: 'Asks the client to sample a summary.' }, async (ctx) => {
       const answer = await ctx.mcpReq.requestSampling({ messages: [{ role: 'user', content: { type: 'text', text: `Summarise card ${CARD}` } }], maxTokens: 50 }, onThisCall(ctx));
       const block = Array.isArray(answer.content) ? answer.content[0] : answer.content;
       return { content: [{ type: 'text', text: `summary: ${block?.type === 'text' ? block.text : '?'}` }] };
+    });
+    server.registerTool('log_card', { description: 'Logs a card number while it runs.' }, async (ctx) => {
+      await ctx.mcpReq.log('info', `charging card ${CARD}`, 'billing');
+      return { content: [{ type: 'text', text: 'charged' }] };
     });
     server.registerTool('confirm_refund', { description: 'Asks the user to confirm.' }, async (ctx) => {
       const answer = await ctx.mcpReq.elicitInput({ mode: 'form', message: 'Refund?', requestedSchema: { type: 'object', properties: { note: { type: 'string' } } } }, onThisCall(ctx));
@@ -36,12 +40,13 @@ async function startAskingUpstream() {
   };
 }
 
-describe('requests a 2025-11-25 upstream sends its client, through the gateway', () => {
+describe('what a 2025-11-25 upstream sends its client during a call, through the gateway', () => {
   let upstream: Awaited<ReturnType<typeof startAskingUpstream>>;
   let gateway: GatewayInFront;
   let client: Client;
   const sampled: CreateMessageRequest['params'][] = [];
   const elicited: ElicitRequest['params'][] = [];
+  const logged: unknown[] = [];
 
   beforeAll(async () => {
     upstream = await startAskingUpstream();
@@ -55,6 +60,7 @@ describe('requests a 2025-11-25 upstream sends its client, through the gateway',
       elicited.push(request.params);
       return { action: 'accept', content: { note: `refund to ${CARD}` } };
     });
+    client.setNotificationHandler('notifications/message', (notification) => void logged.push(notification.params.data));
     await client.connect(new StreamableHTTPClientTransport(new URL(gateway.url)));
   });
 
@@ -70,6 +76,12 @@ describe('requests a 2025-11-25 upstream sends its client, through the gateway',
     expect(sampled).toHaveLength(1);
     expect(JSON.stringify(sampled[0])).not.toContain(CARD);
     expect(JSON.stringify(sampled[0])).toContain('[REDACTED:payment_card]');
+  });
+
+  it('passes log messages on before the result, checked by the DLP like a result', async () => {
+    const result = await client.callTool({ name: 'log_card', arguments: {} });
+    expect(result.content).toEqual([{ type: 'text', text: 'charged' }]);
+    expect(logged).toEqual(['charging card [REDACTED:payment_card]']);
   });
 
   it('returns the user\'s answer to an elicitation upstream, checked by the DLP on the way back', async () => {

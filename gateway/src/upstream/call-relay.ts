@@ -16,6 +16,8 @@ export interface CallRelay {
   clientCapabilities?: ClientCapabilities;
   progress?(progress: Progress): void;
   log(params: LoggingMessageNotification['params']): void;
+  /** Resolves once what the upstream sent during the call (its log messages) has been checked and passed on, so it reaches the client before the result. */
+  delivered(): Promise<void>;
   request(method: RelayedRequestMethod, params: Record<string, unknown>, signal: AbortSignal): Promise<Record<string, unknown>>;
 }
 

@@ -82,7 +82,11 @@ function withoutServerIdentity<T extends object>(result: T): T {
 export function upstreamOperations(request: RunUpstreamRequest, relays: InFlightRelays) {
   const relayed = <T extends object>(method: string, retrySafe: boolean, call: UpstreamCallOptions, run: (client: Client, options: RequestOptions, params: Record<string, unknown>) => Promise<T>) =>
     relays.track(call.relay, () =>
-      request(method, { retrySafe, call }, async (client, timeout, signal) => withoutServerIdentity(await run(client, requestOptions(timeout, signal, call), callerParams(client, call)))),
+      request(method, { retrySafe, call }, async (client, timeout, signal) => {
+        const result = await run(client, requestOptions(timeout, signal, call), callerParams(client, call));
+        await call.relay?.delivered();
+        return withoutServerIdentity(result);
+      }),
     );
   /** Every page of a list; empty when the upstream lacks the capability the list belongs to. */
   const listAll = <T>(

@@ -36,7 +36,11 @@ export type Operation = z.infer<typeof OperationSchema>;
 
 /** Requests an upstream sends toward the client: what they carry is checked as a result, the client's answer as arguments. */
 const TOWARD_CLIENT: ReadonlySet<Operation> = new Set(['sampling/createMessage', 'elicitation/create', 'notifications/message']);
-/** Notifications toward the client: checked on the way out, with no answer to check. */
+/**
+ * Notifications toward the client: checked on the way out, with no answer to check. They are not
+ * calls, so they get no `tool.call.*` records (which compliance counts as calls): the DLP worker's
+ * `dlp.verdict` event is their audit record.
+ */
 const ONE_WAY: ReadonlySet<Operation> = new Set(['notifications/message']);
 
 export interface CheckedRequest<R> {
@@ -157,13 +161,15 @@ export function createCheckedExchange(options: CheckedExchangeOptions) {
       server,
       tool: target,
     };
-    const complete = (outcome: Outcome, reason: string) => {
+    const isCall = !ONE_WAY.has(operation);
+    const complete = async (outcome: Outcome, reason: string) => {
+      callSpan.setAttribute('gatehouse.outcome', outcome);
+      if (outcome === 'refused' || outcome === 'upstream_error') callSpan.setStatus({ code: SpanStatusCode.ERROR, message: reason });
+      if (!isCall) return;
       // Resource URIs would make a series each; reads are counted under the method instead.
       metrics?.toolCalls.inc({ portal, server, tool: operation === 'resources/read' ? operation : target, outcome });
       metrics?.toolCallSeconds.observe({ portal, outcome }, (clock.now() - started) / 1000);
-      callSpan.setAttribute('gatehouse.outcome', outcome);
-      if (outcome === 'refused' || outcome === 'upstream_error') callSpan.setStatus({ code: SpanStatusCode.ERROR, message: reason });
-      return bus.publish(
+      await bus.publish(
         topics.audit,
         createEvent('tool.call.completed', context, { correlation_id: callId, operation, outcome, reason, latency_ms: clock.now() - started }, clock),
       );
@@ -173,15 +179,17 @@ export function createCheckedExchange(options: CheckedExchangeOptions) {
     const outbound = answers === undefined ? request.arguments : { arguments: request.arguments, inputResponses: answers };
     // The arguments are checked while the call's record is written; nothing is forwarded before
     // both are done, so the audit trail never misses a call that ran.
-    const recorded = bus
-      .publish(
-        topics.audit,
-        createEvent('tool.call.received', context, { correlation_id: callId, operation, arguments_bytes: Buffer.byteLength(JSON.stringify(outbound)) }, clock),
-      )
-      .catch((error: unknown) => {
-        logger.error({ err: error, trace_id: context.trace_id }, 'could not record a tool call in the audit trail');
-        throw new CallStopped('refused', 'audit_unavailable', 'Gatehouse refused this call: it could not be recorded in the audit trail, and unrecorded calls are not forwarded. Try again shortly.');
-      });
+    const recorded = !isCall
+      ? Promise.resolve()
+      : bus
+          .publish(
+            topics.audit,
+            createEvent('tool.call.received', context, { correlation_id: callId, operation, arguments_bytes: Buffer.byteLength(JSON.stringify(outbound)) }, clock),
+          )
+          .catch((error: unknown) => {
+            logger.error({ err: error, trace_id: context.trace_id }, 'could not record a tool call in the audit trail');
+            throw new CallStopped('refused', 'audit_unavailable', 'Gatehouse refused this call: it could not be recorded in the audit trail, and unrecorded calls are not forwarded. Try again shortly.');
+          });
 
     try {
       const [first, second]: [Direction, Direction] = TOWARD_CLIENT.has(operation) ? ['result', 'arguments'] : ['arguments', 'result'];

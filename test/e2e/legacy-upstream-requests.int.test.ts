@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Client, StreamableHTTPClientTransport, type CreateMessageRequest, type ElicitRequest } from '@modelcontextprotocol/client';
 import { McpServer, type ServerContext } from '@modelcontextprotocol/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AUDIT_EVENTS_TABLE } from '../../audit-ingest/src/index.ts';
 import { createInMemoryEventStore } from '../conformance/fixture-event-store.ts';
 import { createLegacySessions } from '../conformance/fixture-legacy-sessions.ts';
 import { startGatewayInFront, type GatewayInFront } from '../conformance/gateway-in-front.ts';
@@ -82,6 +83,14 @@ describe('what a 2025-11-25 upstream sends its client during a call, through the
     const result = await client.callTool({ name: 'log_card', arguments: {} });
     expect(result.content).toEqual([{ type: 'text', text: 'charged' }]);
     expect(logged).toEqual(['charging card [REDACTED:payment_card]']);
+  });
+
+  it('audits a log message by its DLP verdict, not as a call', { timeout: 30_000 }, async () => {
+    const count = async (sql: string) => Number((await gateway.pipeline.store.query(sql)).rows[0]![0]);
+    const logVerdicts = `SELECT count() FROM ${AUDIT_EVENTS_TABLE} WHERE type = 'dlp.verdict' AND tool = 'billing' AND decision = 'redact'`;
+    for (let attempt = 0; attempt < 100 && (await count(logVerdicts)) === 0; attempt++) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await count(logVerdicts)).toBeGreaterThan(0);
+    expect(await count(`SELECT count() FROM ${AUDIT_EVENTS_TABLE} WHERE type LIKE 'tool.call.%' AND tool = 'billing'`)).toBe(0);
   });
 
   it('returns the user\'s answer to an elicitation upstream, checked by the DLP on the way back', async () => {

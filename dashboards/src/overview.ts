@@ -10,7 +10,7 @@ export const overviewDashboard: DashboardSpec = {
       source: 'clickhouse',
       kind: 'stat',
       title: 'Tool calls',
-      description: 'tools/call requests accepted for checking in the time range.',
+      description: 'Exchanges accepted for checking in the time range: tools/call, and prompts/get, resources/read, completion/complete and the sampling and elicitation requests upstreams send (body.operation tells them apart).',
       sql: `SELECT count() AS calls
 FROM audit_events
 WHERE $__timeFilter(time) AND type = 'tool.call.received'`,
@@ -51,7 +51,7 @@ WHERE $__timeFilter(time) AND type = 'tool.call.received'`,
       source: 'clickhouse',
       kind: 'timeseries',
       title: 'Calls per minute by portal, server and tool',
-      description: 'tools/call requests per minute; `tool` is the upstream server\'s own tool name.',
+      description: 'Checked exchanges per minute; `tool` is the upstream server\'s own tool or prompt name, resource URI, or the method of a request to the client.',
       sql: `SELECT $__timeInterval(time) AS bucket, concat(portal, ' / ', server, ' / ', tool) AS call, count() * 60 / $__interval_s AS calls_per_minute
 FROM audit_events
 WHERE $__timeFilter(time) AND type = 'tool.call.received'

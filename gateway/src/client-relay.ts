@@ -1,5 +1,6 @@
 import { CLIENT_CAPABILITIES_META_KEY, LOG_LEVEL_META_KEY, ProtocolError, type ClientCapabilities, type LoggingLevel, type LoggingMessageNotification, type ServerContext } from '@modelcontextprotocol/server';
 import type { CheckedExchange, CheckedRequest } from './checked-exchange.ts';
+import type { AskClient } from './parked-calls.ts';
 import type { CallRelay } from './upstream/index.ts';
 
 /** JSON-RPC "invalid request": what the gateway answers an upstream whose request it refused. */
@@ -12,14 +13,21 @@ type CheckedFields = Pick<CheckedRequest<unknown>, 'principal' | 'portal' | 'pro
  * progress token, log messages at the client's log level, and sampling and elicitation requests,
  * which pass the DLP and the audit trail like a call in the other direction.
  */
-export function relayToClient(
-  ctx: ServerContext,
-  client: string,
-  server: string,
-  checked: CheckedFields,
-  exchange: CheckedExchange,
-  sessionCapabilities: ClientCapabilities | undefined,
-): CallRelay {
+export interface ClientRelayOptions {
+  /** Identifies the client (its session, or its request when it has none). */
+  client: string;
+  /** The upstream server the request went to. */
+  server: string;
+  checked: CheckedFields;
+  exchange: CheckedExchange;
+  /** A 2025 session's declared capabilities (a 2026 request declares its own). */
+  sessionCapabilities: ClientCapabilities | undefined;
+  /** How a request reaches a client that cannot be sent one (2026-07-28): parked-calls.ts. Default: sent on the request's stream. */
+  askClient?: AskClient;
+}
+
+export function relayToClient(ctx: ServerContext, options: ClientRelayOptions): CallRelay {
+  const { client, server, checked, exchange, sessionCapabilities, askClient } = options;
   const progressToken = ctx.mcpReq._meta?.progressToken;
   const ignoreClosed = () => undefined;
   // A 2026-07-28 client names its log level and capabilities per request (no level: no logs); a
@@ -63,7 +71,7 @@ export function relayToClient(
         operation: method,
         target: method,
         arguments: params,
-        run: (forwarded) => ctx.mcpReq.send({ method, params: forwarded } as never, { signal }) as Promise<Record<string, unknown>>,
+        run: (forwarded) => (askClient ? askClient(method, forwarded) : (ctx.mcpReq.send({ method, params: forwarded } as never, { signal }) as Promise<Record<string, unknown>>)),
         asResult: (payload) => (payload && typeof payload === 'object' && !Array.isArray(payload) ? (payload as Record<string, unknown>) : undefined),
       });
       if (!outcome.ok) throw new ProtocolError(REFUSED_RPC_CODE, outcome.message);

@@ -16,6 +16,7 @@ import { HEADER_MISMATCH_RPC_CODE, paramHeaderDeclarations, paramHeaderMismatch 
 import { createPortalServer, type McpPortal } from './portal-server.ts';
 import { baseUrlOf, resourceMetadataUrl } from './protected-resource-metadata.ts';
 import { createListenSubscriptions, type ListenSubscriptionsOfPortal } from './listen-subscriptions.ts';
+import { createParkedCalls } from './parked-calls.ts';
 import { resourcesOffered } from './policy/prompts-and-resources-view.ts';
 import { createResourceSubscriptions } from './resource-subscriptions.ts';
 import { createLegacySessions, type SessionSettings } from './sessions/legacy-sessions.ts';
@@ -60,6 +61,7 @@ export async function registerMcpEndpoint(app: FastifyInstance, options: McpEndp
   const handlers = new Map<string, McpHttpHandler>();
 
   const subscriptions = createResourceSubscriptions(logger);
+  const parkedCalls = createParkedCalls({ timeoutMs: options.upstreamTimeoutMs });
 
   /** Resource subscriptions of each portal's 2026 listen streams, their updates published to the portal's listeners. */
   const listenSubscriptions = new Map<string, ListenSubscriptionsOfPortal>();
@@ -72,7 +74,8 @@ export async function registerMcpEndpoint(app: FastifyInstance, options: McpEndp
     return ofPortal;
   }
 
-  function serverFor(portalName: string, principal: () => Principal, sessionful: boolean, listening = false) {
+  /** A server for one caller: for a 2025 session (`sessionful`), a 2026-07-28 request (`modern`), or a 2025 request without a session. */
+  function serverFor(portalName: string, principal: () => Principal, sessionful: boolean, modern = false) {
     const portal = options.portals().find((candidate) => candidate.policy.name === portalName);
     if (!portal) throw new Error(`portal "${portalName}" was removed`);
     return createPortalServer({
@@ -83,7 +86,8 @@ export async function registerMcpEndpoint(app: FastifyInstance, options: McpEndp
       auditDenial,
       serverVersion,
       ...(sessionful ? { session: { subscriptions, endStreamsAfterMs: options.sessions.endStreamsAfterMs } } : {}),
-      resourceUpdatesByListen: listening,
+      resourceUpdatesByListen: modern,
+      ...(modern ? { parkedCalls } : {}),
     });
   }
   const sessions = createLegacySessions({
@@ -231,6 +235,7 @@ export async function registerMcpEndpoint(app: FastifyInstance, options: McpEndp
   });
 
   app.addHook('onClose', async () => {
+    parkedCalls.close();
     await sessions.close();
     await Promise.all([...handlers.values()].map((handler) => handler.close()));
   });

@@ -5,6 +5,7 @@ import {
   Server,
   type CompleteResult,
   type GetPromptResult,
+  type InputRequiredResult,
   type ReadResourceResult,
   type ServerContext,
   type Tool,
@@ -18,6 +19,7 @@ import { promptsOffered, resourcesOffered } from './policy/prompts-and-resources
 import { toolsOffered, type PortalPolicy } from './policy/portal-view.ts';
 import type { ResourceSubscriptions } from './resource-subscriptions.ts';
 import { holdStreamAtMost } from './sessions/stream-hold.ts';
+import type { AskClient, ParkedCalls } from './parked-calls.ts';
 import type { ToolCatalog } from './tool-catalog.ts';
 import type { DenialAudit } from './denial-audit.ts';
 import type { PinStatus } from './pinning/tool-pinning.ts';
@@ -45,6 +47,14 @@ export interface PortalServerContext {
   session?: { subscriptions: ResourceSubscriptions; endStreamsAfterMs: number };
   /** Whether the client subscribes to resources on a 2026-07-28 listen stream, served in front of the server (listen-subscriptions.ts). */
   resourceUpdatesByListen?: boolean;
+  /** Given for servers of 2026-07-28 requests: what a 2025 upstream asks their client mid-call goes through it. */
+  parkedCalls?: ParkedCalls;
+}
+
+/** How a parked call's requests reach its client, and the signal that cancels the call (parked-calls.ts). */
+interface CallBridge {
+  ask: AskClient;
+  signal: AbortSignal;
 }
 
 /** A refused prompt, resource read or completion: unlike a tool call, these have no error result, so the refusal is a JSON-RPC error. */
@@ -88,12 +98,32 @@ export function createPortalServer(context: PortalServerContext): Server {
     return { principal: context.principal(), portal: portalName, profile: portal.dlpProfile, ...(traceId ? { traceId } : {}), ...(parentSpanId ? { parentSpanId } : {}) };
   }
   /** The caller's cancellation and the way back to it, for a request served by `upstreamServer`. */
-  function callOptions(ctx: ServerContext, upstreamServer: string, input?: InputRound) {
+  function callOptions(ctx: ServerContext, upstreamServer: string, bridge: CallBridge | undefined, input?: InputRound) {
     const client = ctx.sessionId ?? `request:${randomUUID()}`;
-    const relay = relayToClient(ctx, client, upstreamServer, checkedFor(ctx), exchange, server.getClientCapabilities());
-    return { signal: ctx.mcpReq.signal, relay, timeoutMs: context.upstreamTimeoutMs, ...(input ? { input } : {}) };
+    const relay = relayToClient(ctx, {
+      client,
+      server: upstreamServer,
+      checked: checkedFor(ctx),
+      exchange,
+      sessionCapabilities: server.getClientCapabilities(),
+      ...(bridge ? { askClient: bridge.ask } : {}),
+    });
+    return { signal: bridge?.signal ?? ctx.mcpReq.signal, relay, timeoutMs: context.upstreamTimeoutMs, ...(input ? { input } : {}) };
   }
-  const holdStream = <T>(ctx: ServerContext, work: Promise<T>) => holdStreamAtMost(ctx, session?.endStreamsAfterMs, work);
+  /**
+   * Serves a request that reaches an upstream. A 2026-07-28 request runs as a parked call, so what
+   * a 2025 upstream asks mid-call reaches the client as `input_required`, and a retry naming a
+   * parked call resumes it; a session's request may have its stream ended while it runs.
+   */
+  async function serveCall<R>(ctx: ServerContext, work: (bridge: CallBridge | undefined) => Promise<R>): Promise<R | InputRequiredResult> {
+    const parkedCalls = context.parkedCalls;
+    if (!parkedCalls || ctx.mcpReq.envelope === undefined) return holdStreamAtMost(ctx, session?.endStreamsAfterMs, work(undefined));
+    const owner = `${portalName}\n${context.principal().subject}`;
+    const state = ctx.mcpReq.requestState<string>();
+    const resumed = state === undefined ? undefined : parkedCalls.resume(owner, state, ctx.mcpReq.inputResponses ?? {});
+    const round = await (resumed ?? parkedCalls.start(owner, (ask, signal) => work({ ask, signal })));
+    return round.done ? (round.result as R) : round.inputRequired;
+  }
   const deny = async (ctx: ServerContext, target: string, detail: string, rule: string | undefined) => {
     const { principal, traceId } = checkedFor(ctx);
     await auditDenial({ principal, portal: portalName, tool: target, reason: 'unknown_tool', detail, ...(rule ? { rule } : {}), ...(traceId ? { traceId } : {}) });
@@ -108,9 +138,11 @@ export function createPortalServer(context: PortalServerContext): Server {
       throw new ProtocolError(UNKNOWN_TOOL_RPC_CODE, `Unknown tool "${name}" in portal "${portalName}". Call tools/list for the tools available to you.`);
     }
     const { entry } = lookup.tool;
-    const { signal, relay } = callOptions(ctx, entry.server);
     const input = inputRoundOf(ctx);
-    return holdStream(ctx, callTool({ ...checkedFor(ctx), entry, arguments: request.params.arguments ?? {}, call: { signal, relay }, ...(input ? { input } : {}) }));
+    return serveCall(ctx, (bridge) => {
+      const { signal, relay } = callOptions(ctx, entry.server, bridge);
+      return callTool({ ...checkedFor(ctx), entry, arguments: request.params.arguments ?? {}, call: { signal, relay }, ...(input ? { input } : {}) });
+    });
   });
 
   server.setRequestHandler('prompts/list', async () => ({ prompts: prompts().list() }));
@@ -123,17 +155,19 @@ export function createPortalServer(context: PortalServerContext): Server {
     }
     const { prompt } = lookup;
     const input = inputRoundOf(ctx);
-    return refusedAsError(
-      await holdStream(ctx, exchange<UpstreamPromptResult>({
-        ...checkedFor(ctx),
-        server: prompt.server,
-        operation: 'prompts/get',
-        target: prompt.upstreamName,
-        arguments: request.params.arguments ?? {},
-        ...(input ? { input } : {}),
-        run: (forwarded, checkedInput) => prompt.upstream.getPrompt(prompt.upstreamName, stringValues(forwarded), callOptions(ctx, prompt.server, checkedInput)),
-        asResult: (payload) => (hasArray(payload, 'messages') ? (payload as GetPromptResult) : undefined),
-      })),
+    return serveCall(ctx, async (bridge) =>
+      refusedAsError(
+        await exchange<UpstreamPromptResult>({
+          ...checkedFor(ctx),
+          server: prompt.server,
+          operation: 'prompts/get',
+          target: prompt.upstreamName,
+          arguments: request.params.arguments ?? {},
+          ...(input ? { input } : {}),
+          run: (forwarded, checkedInput) => prompt.upstream.getPrompt(prompt.upstreamName, stringValues(forwarded), callOptions(ctx, prompt.server, bridge, checkedInput)),
+          asResult: (payload) => (hasArray(payload, 'messages') ? (payload as GetPromptResult) : undefined),
+        }),
+      ),
     );
   });
 
@@ -143,17 +177,19 @@ export function createPortalServer(context: PortalServerContext): Server {
     const uri = request.params.uri;
     const { upstream, server: upstreamServer } = await routeResource(ctx, uri);
     const input = inputRoundOf(ctx);
-    return refusedAsError(
-      await holdStream(ctx, exchange<UpstreamResourceContents>({
-        ...checkedFor(ctx),
-        server: upstreamServer,
-        operation: 'resources/read',
-        target: uri,
-        arguments: { uri },
-        ...(input ? { input } : {}),
-        run: (_forwarded, checkedInput) => upstream.readResource(uri, callOptions(ctx, upstreamServer, checkedInput)),
-        asResult: (payload) => (hasArray(payload, 'contents') ? (payload as ReadResourceResult) : undefined),
-      })),
+    return serveCall(ctx, async (bridge) =>
+      refusedAsError(
+        await exchange<UpstreamResourceContents>({
+          ...checkedFor(ctx),
+          server: upstreamServer,
+          operation: 'resources/read',
+          target: uri,
+          arguments: { uri },
+          ...(input ? { input } : {}),
+          run: (_forwarded, checkedInput) => upstream.readResource(uri, callOptions(ctx, upstreamServer, bridge, checkedInput)),
+          asResult: (payload) => (hasArray(payload, 'contents') ? (payload as ReadResourceResult) : undefined),
+        }),
+      ),
     );
   });
 
@@ -201,7 +237,7 @@ export function createPortalServer(context: PortalServerContext): Server {
         operation: 'completion/complete',
         target: route.target,
         arguments: { ...request.params, ref: route.upstreamRef },
-        run: (forwarded) => route.upstream.complete({ ...request.params, ...forwarded, ref: route.upstreamRef } as typeof request.params, callOptions(ctx, route.server)),
+        run: (forwarded) => route.upstream.complete({ ...request.params, ...forwarded, ref: route.upstreamRef } as typeof request.params, callOptions(ctx, route.server, undefined)),
         asResult: (payload) => (payload && typeof payload === 'object' && 'completion' in payload ? (payload as CompleteResult) : undefined),
       }),
     );

@@ -45,6 +45,8 @@ describe('what a 2025-11-25 upstream sends its client during a call, through the
   let upstream: Awaited<ReturnType<typeof startAskingUpstream>>;
   let gateway: GatewayInFront;
   let client: Client;
+  /** A 2026-07-28 client: it cannot be sent requests, so it gets them as input_required and retries. */
+  let modernClient: Client;
   const sampled: CreateMessageRequest['params'][] = [];
   const elicited: ElicitRequest['params'][] = [];
   const logged: unknown[] = [];
@@ -63,9 +65,21 @@ describe('what a 2025-11-25 upstream sends its client during a call, through the
     });
     client.setNotificationHandler('notifications/message', (notification) => void logged.push(notification.params.data));
     await client.connect(new StreamableHTTPClientTransport(new URL(gateway.url)));
+
+    modernClient = new Client({ name: 'asked-2026', version: '1.0.0' }, { versionNegotiation: { mode: 'auto' }, capabilities: { sampling: {}, elicitation: { form: {} } } });
+    modernClient.setRequestHandler('sampling/createMessage', async (request) => {
+      sampled.push(request.params);
+      return { role: 'assistant', content: { type: 'text', text: 'a mastercard' }, model: 'test-model' };
+    });
+    modernClient.setRequestHandler('elicitation/create', async (request) => {
+      elicited.push(request.params);
+      return { action: 'decline' };
+    });
+    await modernClient.connect(new StreamableHTTPClientTransport(new URL(gateway.url)));
   });
 
   afterAll(async () => {
+    await modernClient?.close();
     await client?.close();
     await gateway?.close();
     await upstream?.close();
@@ -100,5 +114,22 @@ describe('what a 2025-11-25 upstream sends its client during a call, through the
     expect(text).toContain('refund accept');
     expect(text).not.toContain(CARD);
     expect(text).toContain('[REDACTED:payment_card]');
+  });
+
+  it('gives a 2026 client the upstream\'s sampling request as input_required, checked by the DLP, and resumes the call with its answer', async () => {
+    expect(modernClient.getProtocolEra()).toBe('modern');
+    sampled.length = 0;
+    const result = await modernClient.callTool({ name: 'summarise_card', arguments: {} });
+    expect(result.content).toEqual([{ type: 'text', text: 'summary: a mastercard' }]);
+    expect(sampled).toHaveLength(1);
+    expect(JSON.stringify(sampled[0])).toContain('[REDACTED:payment_card]');
+    expect(JSON.stringify(sampled[0])).not.toContain(CARD);
+  });
+
+  it('gives a 2026 client the upstream\'s elicitation the same way, and the upstream its answer', async () => {
+    elicited.length = 0;
+    const result = await modernClient.callTool({ name: 'confirm_refund', arguments: {} });
+    expect(elicited.map((params) => params.message)).toEqual(['Refund?']);
+    expect(result.content).toEqual([{ type: 'text', text: 'refund decline: {}' }]);
   });
 });

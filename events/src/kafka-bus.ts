@@ -94,16 +94,7 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
     async subscribe(subscribeOptions: SubscribeOptions, handler: BatchHandler): Promise<Subscription> {
       assertOpen();
       const heartbeatIntervalMs = options.heartbeatIntervalMs ?? 1_000;
-      const consumer = kafka.consumer({
-        groupId: subscribeOptions.group,
-        maxWaitTimeInMs: options.maxWaitTimeInMs ?? 50,
-        minBytes: 1,
-        maxBytesPerPartition: options.maxBytesPerPartition,
-        maxBytes: options.maxBytes,
-        sessionTimeout: options.sessionTimeoutMs ?? 10_000,
-        heartbeatInterval: heartbeatIntervalMs,
-      });
-      const subscription = await startConsumer(consumer, await connectedAdmin(), subscribeOptions, handler, {
+      const settings: ConsumerSettings = {
         logger: logger.child({ topic: subscribeOptions.topic, group: subscribeOptions.group }),
         heartbeatIntervalMs,
         concurrency: options.partitionsConsumedConcurrently ?? 1,
@@ -112,7 +103,33 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
         sendDeadLetters: async (deadLetterTopic, records) => {
           await (await connectedProducer()).send({ topic: deadLetterTopic, acks: -1, messages: records });
         },
-      });
+      };
+      const newConsumer = () =>
+        kafka.consumer({
+          groupId: subscribeOptions.group,
+          maxWaitTimeInMs: options.maxWaitTimeInMs ?? 50,
+          minBytes: 1,
+          maxBytesPerPartition: options.maxBytesPerPartition,
+          maxBytes: options.maxBytes,
+          sessionTimeout: options.sessionTimeoutMs ?? 10_000,
+          heartbeatInterval: heartbeatIntervalMs,
+        });
+      // A broker that has just started loads its group coordinator for a while and refuses joins
+      // meanwhile, on a loaded machine for longer than kafkajs' own retries: a join refused for a
+      // passing reason is tried again, with a fresh consumer, until the join timeout.
+      const join = async (): Promise<Subscription> => {
+        const deadline = Date.now() + settings.joinTimeoutMs;
+        for (let attempt = 1; ; attempt++) {
+          try {
+            return await startConsumer(newConsumer(), await connectedAdmin(), subscribeOptions, handler, settings);
+          } catch (error) {
+            if (closed || !isPassingKafkaError(error) || Date.now() >= deadline) throw error;
+            settings.logger.warn({ err: error, attempt }, 'could not join the consumer group yet; trying again');
+            await new Promise((resolve) => setTimeout(resolve, Math.min(settings.retryDelayMs * attempt, 2_000)));
+          }
+        }
+      };
+      const subscription = await join();
       const tracked: Subscription = {
         async stop() {
           subscriptions.delete(tracked);
@@ -289,6 +306,17 @@ async function startConsumer(
   }
   logger.debug('subscribed');
   return { stop: () => consumer.disconnect() };
+}
+
+/** Group coordination errors a broker answers while it settles; unreachable brokers or missing topics are not among them. */
+const PASSING_GROUP_ERRORS = new Set(['GROUP_LOAD_IN_PROGRESS', 'GROUP_COORDINATOR_NOT_AVAILABLE', 'NOT_COORDINATOR_FOR_GROUP', 'REBALANCE_IN_PROGRESS']);
+
+/** Whether a join failed for a reason that passes by itself, also when kafkajs gave up retrying it. */
+export function isPassingKafkaError(error: unknown): boolean {
+  for (let at: unknown = error; at instanceof Error; at = at.cause) {
+    if (PASSING_GROUP_ERRORS.has(String((at as { type?: unknown }).type))) return true;
+  }
+  return false;
 }
 
 /** Waits `ms`, or less once the subscription is stopping, so stop() is not held up by a retry wait. */

@@ -14,33 +14,63 @@ import { textAt, textWindow, type JoinedTexts } from './joined-texts.ts';
  * the pass below visits every string holding one, and the set then names the detector.
  */
 export interface Prefilter {
-  /** Per expression (in the order given), the indices of the texts holding a match of it, ascending. */
-  candidates(input: JoinedTexts): number[][];
+  /** Per expression (in the order given), the indices of the texts holding a match of it, ascending; no entry when none. */
+  candidates(input: JoinedTexts): Array<number[] | undefined>;
 }
+
+/**
+ * Bytes tested at a time for any prefilter match. The union's DFA has more states than RE2's cache
+ * holds over long texts: a single RE2 expression that refills its cache too often gives up and
+ * falls back to RE2's NFA, about forty times slower (a clean megabyte took over 100 ms), where an
+ * RE2.Set keeps its DFA. So the set answers whether a chunk holds anything at all, and only a chunk
+ * that does is searched for positions, which bounds any slow search to one chunk.
+ */
+export const CHUNK_BYTES = 16 * 1024;
+/** The set's DFA cache: enough that a payload's worth of states rarely needs a reset. */
+const SET_MAX_MEM = 64 * 1024 * 1024;
 
 /** `expressions`: RE2 sources, each matching within a single text's window (the text and the separators around it). */
 export function createPrefilter(expressions: readonly string[]): Prefilter {
-  const any = new RE2(expressions.map((source) => `(?:${source})`).join('|'), 'g');
+  const union = expressions.map((source) => `(?:${source})`).join('|');
+  const anyIn = new RE2.Set([union], { maxMem: SET_MAX_MEM });
+  const any = new RE2(union, 'g');
   const which = new RE2.Set(expressions);
 
   return {
     candidates(input) {
-      const found: number[][] = expressions.map(() => []);
+      const found: number[][] = [];
       const { buffer } = input;
-      any.lastIndex = 0;
       let last = -1;
-      while (any.test(buffer)) {
-        // The byte before lastIndex is the union match's last: in the text (or its separator) that holds it.
-        const text = Math.max(textAt(input, any.lastIndex - 1), last + 1);
-        const [from, to] = textWindow(input, text);
-        for (const index of which.match(buffer.subarray(from, to))) found[index]!.push(text);
-        last = text;
-        if (to >= buffer.length) break;
-        // Resume at the separator after this text: it may be the boundary a prefilter in the next text starts with.
-        any.lastIndex = to - 1;
+      for (let chunkStart = 0; chunkStart < buffer.length; ) {
+        let chunkEnd = Math.min(chunkStart + CHUNK_BYTES, buffer.length);
+        // Chunks end after a whole text and its separator, and are tested from the separator
+        // before them: each text's window lies whole in the bytes its chunk is tested on.
+        if (chunkEnd < buffer.length) chunkEnd = textWindow(input, textAt(input, chunkEnd))[1];
+        const from = Math.max(chunkStart - 1, 0);
+        const chunk = from === 0 && chunkEnd === buffer.length ? buffer : buffer.subarray(from, chunkEnd);
+        if (anyIn.test(chunk)) last = positionsIn(input, from, chunkEnd, last, found);
+        chunkStart = chunkEnd;
       }
-      any.lastIndex = 0;
       return found;
     },
   };
+
+  /** Finds the texts holding a union match in bytes [from, to), after text `last`; returns the last such text. */
+  function positionsIn(input: JoinedTexts, from: number, to: number, last: number, found: number[][]): number {
+    const { buffer } = input;
+    any.lastIndex = from;
+    const searched = to === buffer.length ? buffer : buffer.subarray(0, to);
+    while (any.test(searched)) {
+      // The byte before lastIndex is the union match's last: in the text (or its separator) that holds it.
+      const text = Math.max(textAt(input, any.lastIndex - 1), last + 1);
+      const [windowFrom, windowTo] = textWindow(input, text);
+      for (const index of which.match(buffer.subarray(windowFrom, windowTo))) (found[index] ??= []).push(text);
+      last = text;
+      if (windowTo >= to) break;
+      // Resume at the separator after this text: it may be the boundary a prefilter in the next text starts with.
+      any.lastIndex = windowTo - 1;
+    }
+    any.lastIndex = 0;
+    return last;
+  }
 }

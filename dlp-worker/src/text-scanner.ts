@@ -118,7 +118,7 @@ export function createTextScanner(detectors: readonly Detector[], options: TextS
     const candidates = plan.prefilter?.candidates(input) ?? [];
     for (let i = 0; i < plan.prefiltered.length; i++) {
       const member = plan.prefiltered[i]!;
-      for (const text of candidates[i]!) exactMatches(member, input, into(member), textWindow(input, text));
+      for (const text of candidates[i] ?? []) exactMatches(member, input, into(member), textWindow(input, text));
     }
     for (const shard of plan.shards) {
       for (const index of shard.set.match(input.buffer)) exactMatches(shard.members[index]!, input, into(shard.members[index]!));

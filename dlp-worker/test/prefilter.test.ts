@@ -4,6 +4,7 @@ import type { Detector } from '../src/detector.ts';
 import { createDetectorRegistry } from '../src/detector-registry.ts';
 import { builtInDetectors } from '../src/detectors/index.ts';
 import { collectPayloadTexts } from '../src/payload-texts.ts';
+import { CHUNK_BYTES } from '../src/prefilter.ts';
 import { createTextScanner, type TextMatch } from '../src/text-scanner.ts';
 import { generateCorpus } from './corpus/generate-corpus.ts';
 
@@ -94,6 +95,18 @@ describe('prefilters', () => {
     const matches = expectSameMatches(['', ...variants, '']);
     expectPrefiltersHold(['', ...variants, ''], matches);
     for (let i = 0; i < variants.length; i += 7) expectSameMatches(variants.slice(i, i + 7));
+  });
+
+  it('change nothing at the edges of the chunks a long payload is tested in', () => {
+    const positives = builtInDetectors.flatMap((detector) => detector.positives.filter((example): example is string => typeof example === 'string'));
+    const filler = (length: number) => 'order shipped on schedule, '.repeat(Math.ceil(length / 27)).slice(0, length);
+    // A filler of at least a chunk ends the chunk it is in: each example then starts a chunk, or
+    // (one character shorter) ends one.
+    for (const length of [CHUNK_BYTES, CHUNK_BYTES + 1, CHUNK_BYTES - 1]) {
+      const texts = positives.flatMap((example) => [filler(length - (length < CHUNK_BYTES ? example.length + 1 : 0)), example]);
+      const matches = expectSameMatches(texts);
+      expect(new Set(matches.map((match) => match.detector.id)).size).toBeGreaterThan(builtInDetectors.length * 0.8);
+    }
   });
 
   it('keep a private key that runs over the separator inside its own string', () => {

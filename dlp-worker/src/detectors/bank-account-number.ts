@@ -1,22 +1,19 @@
 import type { Detector } from '../detector.ts';
 import { VALUE_NORMALIZERS } from '../value-normalizers.ts';
-import { afterWords, keyWords } from './pattern-parts.ts';
+import { afterWords, afterWordsStart, type AfterWordsOptions } from './pattern-parts.ts';
 
 const isAccountNumber = (value: string) => /^[0-9]{6,17}$/.test(value) && !/^(.)\1+$/.test(value);
 
 const KEY_WORDS = ['account (?:number|no\\.?|#)', 'acct(?: no\\.?| number| #)?', 'bank account', 'checking account', 'savings account', 'kontonummer'];
+const NEAR: AfterWordsOptions = { digits: true, gap: 12, outside: '[^0-9-]' };
 
 /** No checksum exists across banks: only the key word makes a digit run an account number. */
 export const bankAccountNumber: Detector = {
   id: 'bank_account_number',
   type: 'financial',
   description: 'A bank account number: 6 to 17 digits right after "account number", "acct" or "bank account", or in a member so named.',
-  pattern: afterWords(KEY_WORDS, '[0-9]{6,17}', {
-    digits: true,
-    gap: 12,
-    outside: '[^0-9-]',
-  }),
-  prefilter: keyWords(KEY_WORDS),
+  pattern: afterWords(KEY_WORDS, '[0-9]{6,17}', NEAR),
+  prefilter: afterWordsStart(KEY_WORDS, '[0-9]', NEAR),
   validate: isAccountNumber,
   confidence: 0.8,
   keyed: { keys: ['accountnumber', 'bankaccount', 'bankaccountnumber', 'acctnumber', 'accountno', 'acctno'], accepts: isAccountNumber, confidence: 0.85 },

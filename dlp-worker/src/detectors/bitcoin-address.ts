@@ -7,8 +7,8 @@ export const bitcoinAddress: Detector = {
   type: 'financial',
   description: 'A Bitcoin address: legacy or script (base58 with a valid double-SHA-256 checksum) or segwit (bc1, valid bech32/bech32m checksum).',
   pattern: delimited('[13][1-9A-HJ-NP-Za-km-z]{25,34}|bc1[ac-hj-np-z02-9]{11,71}'),
-  // The boundary and the shortest start of each form.
-  prefilter: '(?:^|[^A-Za-z0-9])(?:[13][1-9A-HJ-NP-Za-km-z]{25}|bc1[ac-hj-np-z02-9]{11})',
+  // The boundaries and lengths of the legacy form (a 40-character git SHA is longer), and the start of the segwit form.
+  prefilter: '(?:^|[^A-Za-z0-9])(?:[13][1-9A-HJ-NP-Za-km-z]{25,34}(?:$|[^A-Za-z0-9])|bc1[ac-hj-np-z02-9]{11})',
   validate: (value) => (value.startsWith('bc1') ? isValidBech32Address(value) : isValidBase58Address(value)),
   confidence: 0.9,
   positives: [

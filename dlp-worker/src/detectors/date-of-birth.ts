@@ -1,6 +1,6 @@
 import type { Detector } from '../detector.ts';
 import { isPlausibleBirthDate } from '../validators/dates.ts';
-import { afterWords, keyWords } from './pattern-parts.ts';
+import { afterWords, afterWordsStart, type AfterWordsOptions } from './pattern-parts.ts';
 
 const MONTH = '(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]{0,6}\\.?';
 const DATE =
@@ -10,14 +10,15 @@ const DATE =
   `|${MONTH} [0-9]{1,2}(?:st|nd|rd|th)?,? [0-9]{4}`;
 
 const KEY_WORDS = ['dob', 'd\\.o\\.b\\.?', 'date of birth', 'birth ?date', 'born(?: on)?', 'birthday', 'geburtsdatum', 'date de naissance'];
+const NEAR: AfterWordsOptions = { gap: 6 };
 
 /** A date is a birth date only in context: after "born" or "date of birth", or in a member so named. */
 export const dateOfBirth: Detector = {
   id: 'date_of_birth',
   type: 'pii',
   description: 'A date of birth: a real calendar date in a common format after "DOB", "date of birth", "born" or "birthday", or in a member so named.',
-  pattern: afterWords(KEY_WORDS, DATE, { gap: 6 }),
-  prefilter: keyWords(KEY_WORDS),
+  pattern: afterWords(KEY_WORDS, DATE, NEAR),
+  prefilter: afterWordsStart(KEY_WORDS, '[0-9ADFJMNOS]', NEAR),
   validate: (value) => isPlausibleBirthDate(value),
   confidence: 0.9,
   keyed: {

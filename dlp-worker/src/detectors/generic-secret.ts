@@ -2,6 +2,8 @@ import type { Detector } from '../detector.ts';
 import { looksLikeSecret } from './secret-value.ts';
 
 const KEY_WORDS = '(?:pass(?:word|wd|phrase)?|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|auth[_-]?key|client[_-]?secret|private[_-]?key|credentials?)';
+/** A key word and what assigns to it: `password = `, `API_KEY: `, `"token": `, `secret =>`. */
+const ASSIGNED = `(?:^|[^A-Za-z0-9])(?i:${KEY_WORDS})[A-Za-z0-9_.-]{0,24}\\\\?["']?\\s{0,3}(?:[:=]{1,2}|=>)`;
 
 /**
  * The catch-all: a random-looking value assigned to a key word, in text (`password = "…"`,
@@ -13,11 +15,9 @@ export const genericSecret: Detector = {
   type: 'credential',
   description:
     'A high-entropy value (8+ characters, entropy 2.8 bits/char, 3.5 from 20 characters, mixed character classes) assigned to password, secret, token, api_key or a similar key word.',
-  pattern:
-    `(?:^|[^A-Za-z0-9])(?i:${KEY_WORDS})[A-Za-z0-9_.-]{0,24}\\\\?["']?\\s{0,3}(?:[:=]{1,2}|=>)\\s{0,3}\\\\?["']?` +
-    '(?P<value>[^\\s"\'`,;<>()\\[\\]{}\\\\\\x00]{8,200})',
-  // The pattern up to its key words.
-  prefilter: `(?:^|[^A-Za-z0-9])(?i:${KEY_WORDS})`,
+  pattern: `${ASSIGNED}\\s{0,3}\\\\?["']?` + '(?P<value>[^\\s"\'`,;<>()\\[\\]{}\\\\\\x00]{8,200})',
+  // The pattern up to its assignment: the key words alone are common in prose ("secret sauce").
+  prefilter: ASSIGNED,
   validate: (value) => looksLikeSecret(value),
   confidence: 0.8,
   keyed: {

@@ -1,7 +1,7 @@
 import type { Detector } from '../detector.ts';
 import { VALUE_NORMALIZERS } from '../value-normalizers.ts';
 import { passesVerhoeff } from '../validators/check-digits.ts';
-import { standaloneNumber } from './pattern-parts.ts';
+import { STANDALONE_NUMBER_START, standaloneNumber } from './pattern-parts.ts';
 
 const isAadhaar = (value: string) => {
   const digits = VALUE_NORMALIZERS.digits(value);
@@ -15,8 +15,8 @@ export const indiaAadhaar: Detector = {
   description: 'An Indian Aadhaar number: 12 digits not starting with 0 or 1, grouped 4-4-4 or contiguous, with a valid Verhoeff checksum.',
   // Twelve bare digits are any number; they count only right after an Aadhaar word.
   pattern: `${standaloneNumber('[2-9][0-9]{3} [0-9]{4} [0-9]{4}|[2-9][0-9]{3}-[0-9]{4}-[0-9]{4}')}|(?i:\\b(?:aadhaa?r|uid))[^0-9\\x00]{0,12}?(?P<value2>[2-9][0-9]{11})(?:$|[^0-9])`,
-  // Either grouped form, or the key words the bare form needs.
-  prefilter: '[2-9][0-9]{3}[ -][0-9]{4}[ -][0-9]{4}|(?i:\\b(?:aadhaa?r|uid))',
+  // Either grouped form where a standalone number may start (not inside a UUID), or the key words the bare form needs.
+  prefilter: `${STANDALONE_NUMBER_START}[2-9][0-9]{3}[ -][0-9]{4}[ -][0-9]{4}|(?i:\\b(?:aadhaa?r|uid))`,
   validate: isAadhaar,
   confidence: 0.7,
   context: { words: ['aadhaar', 'aadhar', 'uidai', 'uid'], confidence: 0.95 },

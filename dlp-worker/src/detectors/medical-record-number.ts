@@ -1,17 +1,18 @@
 import type { Detector } from '../detector.ts';
-import { afterWords, keyWords } from './pattern-parts.ts';
+import { afterWords, afterWordsStart, type AfterWordsOptions } from './pattern-parts.ts';
 
 const isRecordNumber = (value: string) => /^[A-Z0-9-]{5,15}$/.test(value) && /[0-9]{4}/.test(value);
 
 const KEY_WORDS = ['mrn', 'medical record(?: number| no\\.?| #)?', 'patient id'];
+const NEAR: AfterWordsOptions = { gap: 6 };
 
 /** Hospitals number records their own way; only "MRN" or "medical record" makes a code one. */
 export const medicalRecordNumber: Detector = {
   id: 'medical_record_number',
   type: 'health',
   description: 'A medical record number (5 to 15 capitals, digits, dashes, with 4 digits in a row) after "MRN" or "medical record number".',
-  pattern: afterWords(KEY_WORDS, '[A-Z0-9][A-Z0-9-]{3,13}[A-Z0-9]', { gap: 6 }),
-  prefilter: keyWords(KEY_WORDS),
+  pattern: afterWords(KEY_WORDS, '[A-Z0-9][A-Z0-9-]{3,13}[A-Z0-9]', NEAR),
+  prefilter: afterWordsStart(KEY_WORDS, '[A-Z0-9]', NEAR),
   validate: isRecordNumber,
   confidence: 0.85,
   keyed: { keys: ['mrn', 'medicalrecordnumber', 'medicalrecordno', 'patientid', 'patientmrn'], accepts: isRecordNumber, confidence: 0.85 },

@@ -19,17 +19,40 @@ export function delimited(value: string, outside: string = NOT_ALPHANUMERIC): st
  * it, a space next to it has no digit beyond, and a dash next to it nothing alphanumeric beyond.
  */
 export function standaloneNumber(value: string): string {
-  return `(?:^|[^0-9A-Za-z_ -]|[^0-9] |[^0-9A-Za-z_]-)(?P<value>${value})(?:$|[^0-9A-Za-z_ -]| [^0-9]|-[^0-9A-Za-z_]|[ -]$)`;
+  return `${STANDALONE_NUMBER_START}(?P<value>${value})(?:$|[^0-9A-Za-z_ -]| [^0-9]|-[^0-9A-Za-z_]|[ -]$)`;
 }
+
+/** What comes just before a `standaloneNumber`: prefilters start with it too, so a UUID's digit groups pass them by. */
+export const STANDALONE_NUMBER_START = '(?:^|[^0-9A-Za-z_ -]|[^0-9] |[^0-9A-Za-z_]-)';
 
 /**
  * `value` shortly after one of `words` (case-insensitive, starting a word): for data whose shape
  * alone means nothing (nine digits are a routing number only next to "routing"). Digit values
  * may have words between ("routing number is 0210…"); others only punctuation.
  */
-export function afterWords(words: readonly string[], value: string, options: { gap?: number; digits?: boolean; outside?: string } = {}): string {
-  const gap = options.digits ? GAP_BEFORE_DIGITS : GAP;
-  return `${keyWords(words)}${gap}{0,${options.gap ?? 16}}?(?P<value>${value})(?:$|${options.outside ?? NOT_ALPHANUMERIC})`;
+export function afterWords(words: readonly string[], value: string, options: AfterWordsOptions = {}): string {
+  return `${wordsAndGap(words, options)}(?P<value>${value})(?:$|${options.outside ?? NOT_ALPHANUMERIC})`;
+}
+
+export interface AfterWordsOptions {
+  /** Characters allowed between the key word and the value (default 16). */
+  gap?: number;
+  /** The value is a number: words may stand between. */
+  digits?: boolean;
+  /** The class of the character after the value. */
+  outside?: string;
+}
+
+/**
+ * The prefilter of an `afterWords` pattern: its key words, gap and `valueStart` (a class every
+ * value starts with). Key words alone pass prose by too often ("abandoned", "swift delivery").
+ */
+export function afterWordsStart(words: readonly string[], valueStart: string, options: AfterWordsOptions = {}): string {
+  return `${wordsAndGap(words, options)}${valueStart}`;
+}
+
+function wordsAndGap(words: readonly string[], options: AfterWordsOptions): string {
+  return `${keyWords(words)}${options.digits ? GAP_BEFORE_DIGITS : GAP}{0,${options.gap ?? 16}}?`;
 }
 
 /** The key words `afterWords` starts with: every match of its pattern begins with a match of these. */

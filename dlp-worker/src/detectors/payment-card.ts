@@ -2,7 +2,7 @@ import type { Detector } from '../detector.ts';
 import { VALUE_NORMALIZERS } from '../value-normalizers.ts';
 import { cardBrandOf } from '../validators/card-brand.ts';
 import { passesLuhn } from '../validators/luhn.ts';
-import { standaloneNumber } from './pattern-parts.ts';
+import { STANDALONE_NUMBER_START, standaloneNumber } from './pattern-parts.ts';
 
 /**
  * Separated numbers are matched only in the groupings cards are printed in (4-4-4-4, and 4-6-5 or
@@ -19,8 +19,8 @@ export const paymentCard: Detector = {
     const digits = VALUE_NORMALIZERS.digits(match);
     return cardBrandOf(digits) !== undefined && passesLuhn(digits);
   },
-  // Eleven digits, separators where any of the three layouts has one, after a character that is no digit, letter or _ (every boundary alternative ends with one).
-  prefilter: '(?:^|[^0-9A-Za-z_])[0-9]{4}[ -]?[0-9]{4}[ -]?[0-9]{2}[ -]?[0-9]',
+  // The pattern's start and the shortest form of each layout: a looser one matches inside UUIDs.
+  prefilter: `${STANDALONE_NUMBER_START}(?:[2-6][0-9]{12}|[2-6][0-9]{3}[ -][0-9]{4}[ -][0-9]{4}[ -][0-9]{4}|3[0-9]{3}[ -][0-9]{6}[ -][0-9]{4})`,
   confidence: 0.9,
   context: { words: ['card', 'card number', 'visa', 'mastercard', 'amex', 'credit', 'debit', 'pan', 'cc'], confidence: 0.98 },
   normalize: VALUE_NORMALIZERS.digits,

@@ -1,6 +1,6 @@
 import type { Detector } from '../detector.ts';
 import { VALUE_NORMALIZERS } from '../value-normalizers.ts';
-import { afterWords, keyWords } from './pattern-parts.ts';
+import { afterWords, afterWordsStart, type AfterWordsOptions } from './pattern-parts.ts';
 
 const isNationalNumber = (value: string) => {
   const digits = VALUE_NORMALIZERS.digits(value);
@@ -8,6 +8,7 @@ const isNationalNumber = (value: string) => {
 };
 
 const KEY_WORDS = ['phone', 'tel', 'telephone', 'mobile', 'cell', 'fax', 'handy', 'telefon', 't[ée]l[ée]phone', 'portable'];
+const NEAR: AfterWordsOptions = { digits: true, gap: 12, outside: '[^0-9]' };
 
 /**
  * National formats with a trunk 0 (UK 020 7946 0958, 07700 900123; DE 030 12345678; FR 06 12 34
@@ -17,12 +18,8 @@ export const phoneNational: Detector = {
   id: 'phone_national',
   type: 'pii',
   description: 'A phone number in a national format with a trunk 0 (UK, Germany, France, and the like) next to a phone word or in a phone member.',
-  pattern: afterWords(KEY_WORDS, '0[1-9](?:[ -]?[0-9]){7,10}', {
-    digits: true,
-    gap: 12,
-    outside: '[^0-9]',
-  }),
-  prefilter: keyWords(KEY_WORDS),
+  pattern: afterWords(KEY_WORDS, '0[1-9](?:[ -]?[0-9]){7,10}', NEAR),
+  prefilter: afterWordsStart(KEY_WORDS, '0', NEAR),
   validate: isNationalNumber,
   confidence: 0.85,
   keyed: { keys: ['phone', 'telephone', 'tel', 'mobile', 'cell', 'fax', 'phonenumber', 'mobilephone', 'mobilenumber'], accepts: (value) => /^0[1-9][0-9 -]{7,15}$/.test(value) && isNationalNumber(value), confidence: 0.85 },

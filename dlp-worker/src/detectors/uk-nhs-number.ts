@@ -1,19 +1,20 @@
 import type { Detector } from '../detector.ts';
 import { VALUE_NORMALIZERS } from '../value-normalizers.ts';
 import { isValidNhsNumber } from '../validators/check-digits.ts';
-import { afterWords, keyWords } from './pattern-parts.ts';
+import { afterWords, afterWordsStart, type AfterWordsOptions } from './pattern-parts.ts';
 
 const isNhsNumber = (value: string) => isValidNhsNumber(VALUE_NORMALIZERS.digits(value));
 
 const KEY_WORDS = ['nhs'];
+const NEAR: AfterWordsOptions = { digits: true, gap: 16, outside: '[^0-9]' };
 
 /** Grouped 3-3-4 it is also a North American phone number: "NHS" nearby or the member name decides. */
 export const ukNhsNumber: Detector = {
   id: 'uk_nhs_number',
   type: 'health',
   description: 'A UK NHS number: ten digits (often 3-3-4) with a valid mod-11 check digit, after "NHS" or in a member so named.',
-  pattern: afterWords(KEY_WORDS, '[0-9]{3}[ -]?[0-9]{3}[ -]?[0-9]{4}', { digits: true, gap: 16, outside: '[^0-9]' }),
-  prefilter: keyWords(KEY_WORDS),
+  pattern: afterWords(KEY_WORDS, '[0-9]{3}[ -]?[0-9]{3}[ -]?[0-9]{4}', NEAR),
+  prefilter: afterWordsStart(KEY_WORDS, '[0-9]', NEAR),
   validate: isNhsNumber,
   confidence: 0.95,
   keyed: { keys: ['nhs', 'nhsnumber', 'nhsno'], accepts: isNhsNumber, confidence: 0.95 },

@@ -1,16 +1,17 @@
 import type { Detector } from '../detector.ts';
 import { isValidAbaRouting } from '../validators/check-digits.ts';
-import { afterWords, keyWords } from './pattern-parts.ts';
+import { afterWords, afterWordsStart, type AfterWordsOptions } from './pattern-parts.ts';
 
 const KEY_WORDS = ['routing', 'aba', 'rtn', 'transit number'];
+const NEAR: AfterWordsOptions = { digits: true, gap: 24, outside: '[^0-9]' };
 
 /** Nine digits are everywhere; only a key word nearby or the member name makes them a routing number. */
 export const usBankRouting: Detector = {
   id: 'us_bank_routing',
   type: 'financial',
   description: 'A US bank routing (ABA transit) number next to a word such as "routing" or "ABA", with a Federal Reserve prefix and a valid 3-7-1 checksum.',
-  pattern: afterWords(KEY_WORDS, '[0-9]{9}', { digits: true, gap: 24, outside: '[^0-9]' }),
-  prefilter: keyWords(KEY_WORDS),
+  pattern: afterWords(KEY_WORDS, '[0-9]{9}', NEAR),
+  prefilter: afterWordsStart(KEY_WORDS, '[0-9]', NEAR),
   validate: isValidAbaRouting,
   confidence: 0.9,
   keyed: { keys: ['routing', 'routingnumber', 'abanumber', 'aba', 'rtn', 'routingno'], accepts: isValidAbaRouting, confidence: 0.9 },

@@ -11,7 +11,8 @@ export const usMedicareMbi: Detector = {
   type: 'health',
   description: 'A US Medicare Beneficiary Identifier: 11 characters in the CMS layout (digit, letter, alphanumeric, digit, …) without S, L, O, I, B, Z.',
   pattern: delimited(`[1-9]${L}${A}[0-9]-?${L}${A}[0-9]-?${L}{2}[0-9]{2}`),
-  prefilter: `(?:^|[^A-Za-z0-9])[1-9]${L}${A}[0-9]-?${L}`,
+  // The whole shape: a shorter start of it is common in product codes and SKUs.
+  prefilter: `(?:^|[^A-Za-z0-9])[1-9]${L}${A}[0-9]-?${L}${A}[0-9]-?${L}{2}[0-9]{2}(?:$|[^A-Za-z0-9])`,
   confidence: 0.75,
   context: { words: ['medicare', 'mbi', 'beneficiary'], confidence: 0.97 },
   normalize: VALUE_NORMALIZERS.alphanumeric,

@@ -38,6 +38,7 @@ export function decideVerdict(payload: unknown, profile: CompiledProfile, tools:
     return { decision: 'block', findings: [], reason: `${prefix}: payload could not be scanned (${why})` };
   }
 
+  if (findings.length === 0) return { decision: 'allow', findings, reason: `${prefix}: no findings` };
   const blocking = detectorsWith(findings, 'block');
   if (blocking.length > 0) return { decision: 'block', findings, reason: `${prefix}: ${blocking.join(', ')}` };
 
@@ -52,8 +53,7 @@ export function decideVerdict(payload: unknown, profile: CompiledProfile, tools:
   }
 
   const audited = detectorsWith(findings, 'audit');
-  const reason = audited.length > 0 ? `${prefix}: audit only (${audited.join(', ')})` : `${prefix}: no findings`;
-  return { decision: 'allow', findings, reason };
+  return { decision: 'allow', findings, reason: `${prefix}: audit only (${audited.join(', ')})` };
 }
 
 function oversizeVerdict(prefix: string, profile: CompiledProfile, size: number): Verdict {

@@ -103,10 +103,14 @@ export function collectPayloadTexts(payload: unknown, options: CollectOptions): 
     return c.nodePosition.push(position) - 1;
   };
 
+  // `for…in` lists an object's names without allocating an array as Object.keys does: the same
+  // own names in the same order, as long as Object.prototype has no enumerable name of its own.
+  const ownNamesOnly = !hasEnumerableName(Object.prototype);
+
   const walk = (value: unknown, node: number, keyed: readonly Detector[], depth: number): void => {
     if (c.size > options.maxChars) return;
+    if (typeof value === 'string') return addValue(value, node, keyed);
     const kind = jsonKindOf(value, depth);
-    if (kind === 'string') return addValue(value as string, node, keyed);
     if (kind === 'number') return addValue(String(value), node, keyed);
     if (kind === 'skip') return;
     const container = value as object;
@@ -117,13 +121,14 @@ export function collectPayloadTexts(payload: unknown, options: CollectOptions): 
     else deepAncestors.add(container);
     if (kind === 'array') {
       const items = container as unknown[];
-      for (let i = 0; i < items.length; i++) walk(items[i], addNode(node, i, i), keyed, depth + 1);
+      for (let i = 0; i < items.length; i++) walk(items[i], places ? addNode(node, i, i) : -1, keyed, depth + 1);
     } else {
-      const keys = Object.keys(container);
-      for (let position = 0; position < keys.length; position++) {
-        const key = keys[position]!;
-        const member = addNode(node, key, position);
-        walk((container as Record<string, unknown>)[key], member, addKey(key, member), depth + 1);
+      const members = container as Record<string, unknown>;
+      let position = 0;
+      for (const key in members) {
+        if (!ownNamesOnly && !Object.hasOwn(members, key)) continue;
+        const member = places ? addNode(node, key, position++) : -1;
+        walk(members[key], member, addKey(key, member), depth + 1);
       }
     }
     if (shallow) shallowAncestors.pop();
@@ -132,6 +137,11 @@ export function collectPayloadTexts(payload: unknown, options: CollectOptions): 
 
   walk(payload, 0, NONE, 0);
   return c.size > options.maxChars ? { oversize: c.size } : c;
+}
+
+function hasEnumerableName(object: object): boolean {
+  for (const _ in object) return true;
+  return false;
 }
 
 /** The name of the nearest member enclosing a node (an array's items take their array's name). */

@@ -153,4 +153,16 @@ describe('scanPayload', () => {
     const shared = { ssn: SSN };
     expect(scan({ a: shared, b: shared }).map((f) => f.path)).toEqual(['$.a.ssn', '$.b.ssn']);
   });
+
+  it('scans own members only, in order, even when something made a name of Object.prototype enumerable', () => {
+    const payload = { 2: `ssn ${SSN}`, note: `card ${CARD}`, 1: EMAIL };
+    const expected = scan(payload);
+    expect(expected.map((f) => f.path)).toEqual(['$["1"]', '$["2"]', '$.note']);
+    Object.defineProperty(Object.prototype, 'polluted', { value: `mail ${EMAIL}`, enumerable: true, configurable: true, writable: true });
+    try {
+      expect(scan(payload)).toEqual(expected);
+    } finally {
+      delete (Object.prototype as Record<string, unknown>)['polluted'];
+    }
+  });
 });

@@ -1,4 +1,5 @@
 import type { DeliveredEvent, Event } from '../../events/src/index.ts';
+import { canonicalJson } from './canonical-json.ts';
 import { clickHouseTime } from './event-time.ts';
 
 /**
@@ -22,6 +23,7 @@ export interface AuditEventRow {
   tool: string;
   decision: string;
   correlation_id: string;
+  /** The auditable body as canonical JSON (RFC 8785): the very text the row's leaf hash covers. */
   body: string;
   kafka_topic: string;
   kafka_partition: number;
@@ -47,7 +49,7 @@ export function toAuditEventRow(delivered: DeliveredEvent, topic: string): Audit
     tool: event.tool,
     decision: decisionOf(event),
     correlation_id: 'correlation_id' in event.body ? event.body.correlation_id : '',
-    body: JSON.stringify(auditableBody(event)),
+    body: canonicalJson(auditableBody(event)),
     kafka_topic: topic,
     kafka_partition: delivered.partition,
     kafka_offset: delivered.offset,

@@ -1,7 +1,7 @@
 import { hash } from 'node:crypto';
 import type { DeliveredEvent } from '../../events/src/index.ts';
 import { canonicalJson } from './canonical-json.ts';
-import { auditableBody, toAuditEventRow, type AuditEventRow, type ChainedAuditEventRow } from './event-row.ts';
+import { toAuditEventRow, type AuditEventRow, type ChainedAuditEventRow } from './event-row.ts';
 import { merkleLeafHashHex } from './merkle-tree.ts';
 
 /** Where a chain stands: the last sequence number given out and the chain hash after it. */
@@ -78,40 +78,40 @@ function parseBody(body: string): unknown {
 
 /** Gives each row the next position of the chain that ends at `tail`; returns the rows and the new tail. */
 export function extendChain(rows: readonly AuditEventRow[], tail: ChainTail): { rows: ChainedAuditEventRow[]; tail: ChainTail } {
-  return chainRecords(rows, tail, canonicalEventRecord);
+  return chainRecords(rows.map((row) => ({ ...row })), tail, canonicalEventRecord);
 }
 
 /**
  * The rows of delivered events, given the next positions of the chain that ends at `tail`: what
- * extendChain gives for their rows, with each body canonicalized from the event as delivered
- * rather than parsed back from the row (this runs for every stored event).
+ * extendChain gives for their rows, without parsing each body back (this runs for every stored
+ * event): a new row's body is already canonical.
  */
 export function chainDeliveredEvents(events: readonly DeliveredEvent[], topic: string, tail: ChainTail): { rows: ChainedAuditEventRow[]; tail: ChainTail } {
   const rows = events.map((delivered) => toAuditEventRow(delivered, topic));
-  return chainRecords(rows, tail, (row, index) => canonicalRecordWithBody(row, canonicalJson(auditableBody(events[index]!.event))));
+  return chainRecords(rows, tail, (row) => canonicalRecordWithBody(row, row.body));
 }
 
 /**
- * Hashes are written as hex, which Node's one-shot hash returns much faster than a Buffer, and
- * each link is hashed from one reused 64-byte buffer: this runs for every stored event.
+ * Gives `rows` (which it extends in place) their chain positions. Hashes are written as hex,
+ * which Node's one-shot hash returns much faster than a Buffer, and each link is hashed from one
+ * reused 64-byte buffer: this runs for every stored event.
  */
-function chainRecords(
-  rows: readonly AuditEventRow[],
-  tail: ChainTail,
-  recordOf: (row: AuditEventRow, index: number) => string,
-): { rows: ChainedAuditEventRow[]; tail: ChainTail } {
+function chainRecords(rows: AuditEventRow[], tail: ChainTail, recordOf: (row: AuditEventRow) => string): { rows: ChainedAuditEventRow[]; tail: ChainTail } {
   let seq = tail.seq;
   let chainHash = tail.chainHash;
   const link = Buffer.alloc(64);
   const chained = new Array<ChainedAuditEventRow>(rows.length);
   for (let i = 0; i < rows.length; i += 1) {
-    const row = rows[i]!;
-    const leafHash = merkleLeafHashHex(recordOf(row, i));
+    const row = rows[i]! as ChainedAuditEventRow;
+    const leafHash = merkleLeafHashHex(recordOf(row));
     link.write(chainHash, 0, 32, 'hex');
     link.write(leafHash, 32, 32, 'hex');
     chainHash = hash('sha256', link, 'hex');
     seq += 1;
-    chained[i] = { ...row, seq, leaf_hash: leafHash, chain_hash: chainHash };
+    row.seq = seq;
+    row.leaf_hash = leafHash;
+    row.chain_hash = chainHash;
+    chained[i] = row;
   }
   return { rows: chained, tail: { seq, chainHash } };
 }

@@ -32,7 +32,7 @@ describe('toAuditEventRow', () => {
       tool: 'lookup_customer',
       decision: 'block',
       correlation_id: 'c-1',
-      body: JSON.stringify(event.body),
+      body: '{"correlation_id":"c-1","decision":"block","direction":"result","findings":[],"payload_capture":"none","profile":"strict","scan_ms":2}',
       kafka_topic: 'gatehouse.audit',
       kafka_partition: 3,
       kafka_offset: '9007199254740993',

@@ -80,8 +80,8 @@ describe('gatehouse audit migrate, verify and named queries', () => {
     const csv = await gatehouse(['query', '--name', 'call_trace', '--param', 'trace_id=trace-cli-3', '--format', 'csv']);
     expect(csv.stdout.split('\r\n').slice(0, 3)).toEqual([
       'time,type,decision,principal_subject,portal,server,tool,correlation_id,body,gateway,kafka_partition,seq',
-      `2026-03-14 09:00:00.000,tool.call.received,,alice,demo,customers,get_customer,call-3,"{""correlation_id"":""call-3"",""arguments_bytes"":2}",gw-1,0,6`,
-      `2026-03-14 09:00:00.000,tool.call.completed,allowed,alice,demo,customers,get_customer,call-3,"{""correlation_id"":""call-3"",""outcome"":""allowed"",""reason"":"""",""latency_ms"":5}",gw-1,0,7`,
+      `2026-03-14 09:00:00.000,tool.call.received,,alice,demo,customers,get_customer,call-3,"{""arguments_bytes"":2,""correlation_id"":""call-3""}",gw-1,0,6`,
+      `2026-03-14 09:00:00.000,tool.call.completed,allowed,alice,demo,customers,get_customer,call-3,"{""correlation_id"":""call-3"",""latency_ms"":5,""outcome"":""allowed"",""reason"":""""}",gw-1,0,7`,
     ]);
     const json = await gatehouse(['query', '--name', 'calls', '--param', 'from=2026-03-14', '--param', 'to=2026-03-15', '--param', 'tool=get_customer', '--format', 'json']);
     const rows = json.stdout.trim().split('\n').map((line) => JSON.parse(line));

@@ -42,10 +42,12 @@ export function createPrefilter(expressions: readonly string[]): Prefilter {
       const { buffer } = input;
       let last = -1;
       for (let chunkStart = 0; chunkStart < buffer.length; ) {
-        let chunkEnd = Math.min(chunkStart + CHUNK_BYTES, buffer.length);
-        // Chunks end after a whole text and its separator, and are tested from the separator
-        // before them: each text's window lies whole in the bytes its chunk is tested on.
-        if (chunkEnd < buffer.length) chunkEnd = textWindow(input, textAt(input, chunkEnd))[1];
+        // Chunks end after a separator and are tested from the one before them: each text's window
+        // lies whole in the bytes its chunk is tested on. (A NUL inside a text may end a chunk too:
+        // prefilters admit NUL only as a boundary, so none matches across it.) Found by byte, not
+        // by text, so a clean payload never computes where each text starts.
+        const nextSeparator = chunkStart + CHUNK_BYTES < buffer.length ? buffer.indexOf(0, chunkStart + CHUNK_BYTES) : -1;
+        const chunkEnd = nextSeparator < 0 ? buffer.length : nextSeparator + 1;
         const from = Math.max(chunkStart - 1, 0);
         const chunk = from === 0 && chunkEnd === buffer.length ? buffer : buffer.subarray(from, chunkEnd);
         if (anyIn.test(chunk)) last = positionsIn(input, from, chunkEnd, last, found);

@@ -107,6 +107,9 @@ describe('prefilters', () => {
       const matches = expectSameMatches(texts);
       expect(new Set(matches.map((match) => match.detector.id)).size).toBeGreaterThan(builtInDetectors.length * 0.8);
     }
+    // A NUL inside a string may end a chunk as well: examples right after one, mid-string.
+    const withNuls = positives.map((example, i) => `${filler(CHUNK_BYTES - 40 + (i % 80)).replace(/ /g, '\0')}\0${example}`);
+    expectSameMatches(withNuls);
   });
 
   it('keep a private key that runs over the separator inside its own string', () => {

@@ -34,13 +34,14 @@ export function createJoinSpace(): JoinSpace {
 const JOIN_CHUNK = 4096;
 
 export function joinTexts(texts: readonly string[], space: JoinSpace): JoinedTexts {
-  let chars = texts.length - 1;
-  for (let i = 0; i < texts.length; i++) chars += texts[i]!.length;
+  let chars = 0;
   let written = 0;
   for (let first = 0; first < texts.length; first += JOIN_CHUNK) {
     const end = Math.min(first + JOIN_CHUNK, texts.length);
-    const chunk = end - first === texts.length ? texts.join('\0') : texts.slice(first, end).join('\0');
-    written = append(space, written, end < texts.length ? `${chunk}\0` : chunk);
+    const joined = end - first === texts.length ? texts.join('\0') : texts.slice(first, end).join('\0');
+    const chunk = end < texts.length ? `${joined}\0` : joined;
+    chars += chunk.length;
+    written = append(space, written, chunk);
   }
   const buffer = space.bytes.subarray(0, written);
   const ascii = buffer.length === chars;

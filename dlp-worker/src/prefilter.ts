@@ -26,13 +26,11 @@ export interface Prefilter {
  * that does is searched for positions, which bounds any slow search to one chunk.
  */
 export const CHUNK_BYTES = 16 * 1024;
-/** The set's DFA cache: enough that a payload's worth of states rarely needs a reset. */
-const SET_MAX_MEM = 64 * 1024 * 1024;
 
 /** `expressions`: RE2 sources, each matching within a single text's window (the text and the separators around it). */
 export function createPrefilter(expressions: readonly string[]): Prefilter {
   const union = expressions.map((source) => `(?:${source})`).join('|');
-  const anyIn = new RE2.Set([union], { maxMem: SET_MAX_MEM });
+  const anyIn = new RE2.Set([union]);
   const any = new RE2(union, 'g');
   const which = new RE2.Set(expressions);
 

@@ -10,7 +10,8 @@ export const icd10Code: Detector = {
   type: 'health',
   description: 'An ICD-10 diagnosis code (letter, two digits, optional decimal part) after "ICD-10", "diagnosis" or "dx".',
   pattern: afterWords(KEY_WORDS, '[A-TV-Z][0-9][0-9AB](?:\\.[0-9A-TV-Z]{1,4})?', NEAR),
-  prefilter: afterWordsStart(KEY_WORDS, '[A-TV-Z]', NEAR),
+  // The code's first three characters: "dx" starts many product codes.
+  prefilter: afterWordsStart(KEY_WORDS, '[A-TV-Z][0-9][0-9AB]', NEAR),
   confidence: 0.85,
   keyed: {
     keys: ['icd10', 'icd10code', 'diagnosiscode', 'dxcode', 'icdcode'],

@@ -11,7 +11,8 @@ export const usBankRouting: Detector = {
   type: 'financial',
   description: 'A US bank routing (ABA transit) number next to a word such as "routing" or "ABA", with a Federal Reserve prefix and a valid 3-7-1 checksum.',
   pattern: afterWords(KEY_WORDS, '[0-9]{9}', NEAR),
-  prefilter: afterWordsStart(KEY_WORDS, '[0-9]', NEAR),
+  // The whole nine digits: "aba" starts many hex strings, and a digit soon follows.
+  prefilter: afterWordsStart(KEY_WORDS, '[0-9]{9}', NEAR),
   validate: isValidAbaRouting,
   confidence: 0.9,
   keyed: { keys: ['routing', 'routingnumber', 'abanumber', 'aba', 'rtn', 'routingno'], accepts: isValidAbaRouting, confidence: 0.9 },

@@ -71,11 +71,13 @@ export interface Detector {
   pattern: string;
   /**
    * RE2 syntax: an expression that every match of `pattern` contains within the string the match's
-   * value lies in — the pattern's key words, a literal every alternative has, or a loosened piece of
-   * the value. One pass of all prefilters over a payload finds the strings worth scanning, and only
-   * those strings meet this detector's `pattern`; without a prefilter every string does. It must not
-   * match the empty string, and may admit `\x00` (the separator) only as a boundary character at its
-   * start or end. Cheap to match means short and without long counted repetitions.
+   * value lies in — the pattern's start up to its value (`afterWordsStart`), a literal every
+   * alternative has, or the value's shape with its boundary. One pass of all prefilters over a
+   * payload finds the strings worth scanning, and only those strings meet this detector's `pattern`;
+   * without a prefilter every string does. It must not match the empty string, and may admit `\x00`
+   * (the separator) only as a boundary character at its start or end. A good one matches nothing
+   * in clean data (prose, UUIDs, hashes, product codes), since each string it passes costs a second
+   * look, and avoids long counted repetitions, which swell the union's DFA.
    */
   prefilter?: string;
   /** Rejects a matched value the pattern alone cannot rule out (a checksum, a reserved range, a placeholder). */

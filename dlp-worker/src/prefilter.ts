@@ -2,12 +2,11 @@ import RE2 from 're2';
 import { textAt, textWindow, type JoinedTexts } from './joined-texts.ts';
 
 /**
- * The first stage of a scan. A pass of one RE2 expression, the union of the detectors'
- * prefilters, finds the strings that may hold a match; an RE2.Set of the prefilters, run on each
- * such string alone, says for which detectors. Prefilters are short (key words, literal prefixes,
- * loosened value shapes), so the pass costs what a single-literal RE2.Set pass costs, where the
- * detectors' own patterns take several sets, each slower; and most strings of a payload hold no
- * prefilter at all.
+ * The first stage of a scan. The union of the detectors' prefilters, tested chunk by chunk, says
+ * whether a payload holds anything at all; in a chunk that does, a pass of the union as one RE2
+ * expression finds the strings that may hold a match, and an RE2.Set of the prefilters, run on
+ * each such string alone, says for which detectors. One pass of the union costs far less than the
+ * several sets the detectors' own patterns take, and most strings of a payload hold no prefilter.
  *
  * Nothing is missed: a detector's prefilter matches inside every match of its pattern, within the
  * string the match's value lies in (see `Detector.prefilter`). Such a string holds a union match,

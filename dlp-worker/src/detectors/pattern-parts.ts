@@ -13,6 +13,9 @@ export function delimited(value: string, outside: string = NOT_ALPHANUMERIC): st
   return `(?:^|${outside})(?P<value>${value})(?:$|${outside})`;
 }
 
+/** What comes just before a `standaloneNumber`: prefilters start with it too, so a UUID's digit groups pass them by. */
+export const STANDALONE_NUMBER_START = '(?:^|[^0-9A-Za-z_ -]|[^0-9] |[^0-9A-Za-z_]-)';
+
 /**
  * `value` that is neither part of a longer token nor one group of a longer grouped number (an
  * IBAN or account number printed in fours, a UUID's hex groups): no letter, digit or `_` touches
@@ -21,9 +24,6 @@ export function delimited(value: string, outside: string = NOT_ALPHANUMERIC): st
 export function standaloneNumber(value: string): string {
   return `${STANDALONE_NUMBER_START}(?P<value>${value})(?:$|[^0-9A-Za-z_ -]| [^0-9]|-[^0-9A-Za-z_]|[ -]$)`;
 }
-
-/** What comes just before a `standaloneNumber`: prefilters start with it too, so a UUID's digit groups pass them by. */
-export const STANDALONE_NUMBER_START = '(?:^|[^0-9A-Za-z_ -]|[^0-9] |[^0-9A-Za-z_]-)';
 
 /**
  * `value` shortly after one of `words` (case-insensitive, starting a word): for data whose shape
@@ -56,6 +56,6 @@ function wordsAndGap(words: readonly string[], options: AfterWordsOptions): stri
 }
 
 /** The key words `afterWords` starts with: every match of its pattern begins with a match of these. */
-export function keyWords(words: readonly string[]): string {
+function keyWords(words: readonly string[]): string {
   return `(?i:\\b(?:${words.join('|')}))`;
 }

@@ -5,9 +5,10 @@ import type { DeliveredEvent } from '../../events/src/index.ts';
 import { readChainTail } from './chain-tail.ts';
 import type { Checkpointer } from './checkpointer.ts';
 import type { ChainedAuditEventRow } from './event-row.ts';
+import { createGroupCommit } from './group-commit.ts';
 import { chainDeliveredEvents, type ChainTail } from './hash-chain.ts';
 import { insertAuditRows } from './insert-audit-rows.ts';
-import { cutInserts } from './insert-cuts.ts';
+import { cutInserts, insertMonth } from './insert-cuts.ts';
 import { AUDIT_EVENTS_TABLE } from './migrations.ts';
 
 /** One insert the writer is about to send, or has just had acknowledged. */
@@ -55,9 +56,39 @@ export interface AuditBatchWriter {
   write(topic: string, batch: DeliveredEvent[]): Promise<AuditBatchWriteResult>;
 }
 
-interface PartitionState {
-  tail: ChainTail;
+/**
+ * One batch of a partition on its way into the table. The next batch of the partition may arrive
+ * before it is stored (a bus that fetches ahead): if it continues at the next offset, it is chained
+ * on from `prepared` at once, and waits for `stored` before its own inserts go out.
+ */
+interface PartitionWrite {
   lastOffset: bigint;
+  /** The chain tail after this batch's rows. */
+  prepared: Promise<ChainTail>;
+  /** Resolves once every insert of the batch is acknowledged. */
+  stored: Promise<void>;
+  settlePrepared(tail: ChainTail): void;
+  settleStored(): void;
+  fail(error: unknown): void;
+}
+
+function newPartitionWrite(lastOffset: bigint): PartitionWrite {
+  const prepared = Promise.withResolvers<ChainTail>();
+  const stored = Promise.withResolvers<void>();
+  // A failure is handled by the write's own caller; the next write only reads it, if there is one.
+  prepared.promise.catch(() => undefined);
+  stored.promise.catch(() => undefined);
+  return {
+    lastOffset,
+    prepared: prepared.promise,
+    stored: stored.promise,
+    settlePrepared: prepared.resolve,
+    settleStored: stored.resolve,
+    fail(error) {
+      prepared.reject(error);
+      stored.reject(error);
+    },
+  };
 }
 
 /**
@@ -77,43 +108,53 @@ export function createAuditBatchWriter(options: AuditBatchWriterOptions): AuditB
   const { connection, logger, checkpointer, hooks } = options;
   const table = options.table ?? AUDIT_EVENTS_TABLE;
   const maxRows = options.maxRowsPerInsert ?? 20_000;
-  /** Per topic and partition, while nothing has happened since the last acknowledged insert that could be in doubt. */
-  const partitions = new Map<string, PartitionState>();
+  /**
+   * Per topic and partition, the last write handed over; dropped when it fails, so that the next
+   * one first checks what is stored.
+   */
+  const writes = new Map<string, PartitionWrite>();
+  const groupCommit = createGroupCommit<PreparedInsert>(async (group, token) => {
+    for (const { insert } of group) await hooks?.beforeInsert?.(insert);
+    await insertAuditRows(connection, table, group.length === 1 ? group[0]!.rows : group.flatMap((prepared) => prepared.rows), token);
+    for (const { insert } of group) await hooks?.afterInsert?.(insert);
+  }, maxRows);
 
   async function writePartition(topic: string, events: DeliveredEvent[]): Promise<AuditBatchWriteResult> {
     const { partition } = events[0]!;
     const key = `${topic}\u0000${partition}`;
-    const known = partitions.get(key);
-    const continues = known !== undefined && BigInt(events[0]!.offset) === known.lastOffset + 1n;
-    partitions.delete(key);
+    const previous = writes.get(key);
+    const write = newPartitionWrite(BigInt(events[events.length - 1]!.offset));
+    writes.set(key, write);
+    const continues = previous !== undefined && BigInt(events[0]!.offset) === previous.lastOffset + 1n;
     let inserted = 0;
     try {
-      const fresh = continues ? events : await dropStored(connection, table, topic, events);
-      let tail = continues ? known.tail : await readChainTail(connection, table, topic, partition);
-      const slices = cutInserts(fresh, maxRows);
-      let next = slices.length > 0 ? prepareInsert(topic, slices[0]!, tail) : undefined;
-      for (let i = 0; next !== undefined; i += 1) {
-        const current = next;
-        next = undefined;
-        const storing = storeInsert(current);
-        // Awaited below; a failure while the next insert is prepared must not count as unhandled.
-        storing.catch(() => undefined);
-        try {
-          // While ClickHouse stores this insert, hash the next one, which continues this one's
-          // chain. It is sent only once this one is acknowledged, and dropped if this one fails.
-          if (i + 1 < slices.length) {
-            await yieldToInsert();
-            next = prepareInsert(topic, slices[i + 1]!, current.tail);
-          }
-        } finally {
-          await storing;
-        }
-        tail = current.tail;
-        inserted += current.insert.rows;
-        await recordForCheckpoint(topic, partition, current.rows);
+      let fresh = events;
+      let tail: ChainTail;
+      if (continues) {
+        tail = await previous.prepared;
+      } else {
+        // What is stored is settled only once the write before has ended, whichever way.
+        await previous?.stored.catch(() => undefined);
+        fresh = await dropStored(connection, table, topic, events);
+        tail = await readChainTail(connection, table, topic, partition);
       }
-      partitions.set(key, { tail, lastOffset: BigInt(events[events.length - 1]!.offset) });
+      const inserts: PreparedInsert[] = [];
+      for (const slice of cutInserts(fresh, maxRows)) {
+        inserts.push(prepareInsert(topic, slice, tail));
+        tail = inserts[inserts.length - 1]!.tail;
+      }
+      write.settlePrepared(tail);
+      // Chained on before the write before was acknowledged; stored only after it, and never if it failed.
+      if (continues) await previous.stored;
+      for (const insert of inserts) {
+        await groupCommit.store(insert);
+        inserted += insert.insert.rows;
+        await recordForCheckpoint(topic, partition, insert.rows);
+      }
+      write.settleStored();
     } catch (error) {
+      write.fail(error);
+      if (writes.get(key) === write) writes.delete(key);
       checkpointer?.forget(topic, partition);
       throw error;
     }
@@ -123,12 +164,6 @@ export function createAuditBatchWriter(options: AuditBatchWriterOptions): AuditB
       'audit batch stored',
     );
     return result;
-  }
-
-  async function storeInsert({ insert, rows }: PreparedInsert): Promise<void> {
-    await hooks?.beforeInsert?.(insert);
-    await insertAuditRows(connection, table, rows, insert.token);
-    await hooks?.afterInsert?.(insert);
   }
 
   /** The rows are stored whatever happens here: a checkpoint that fails is retried by the next batch or the timer. */
@@ -142,11 +177,13 @@ export function createAuditBatchWriter(options: AuditBatchWriterOptions): AuditB
 
   return {
     async write(topic, batch) {
+      // Side by side, so that the partitions' inserts are grouped; each settles before the batch fails.
+      const results = await Promise.allSettled(byPartition(batch).map((events) => writePartition(topic, events)));
       const total: AuditBatchWriteResult = { inserted: 0, alreadyStored: 0 };
-      for (const events of byPartition(batch)) {
-        const result = await writePartition(topic, events);
-        total.inserted += result.inserted;
-        total.alreadyStored += result.alreadyStored;
+      for (const result of results) {
+        if (result.status === 'rejected') throw result.reason;
+        total.inserted += result.value.inserted;
+        total.alreadyStored += result.value.alreadyStored;
       }
       return total;
     },
@@ -156,6 +193,7 @@ export function createAuditBatchWriter(options: AuditBatchWriterOptions): AuditB
 /** One insert with its rows chained on from the tail before it, and the tail after it. */
 interface PreparedInsert {
   insert: AuditInsert;
+  month: string;
   rows: ChainedAuditEventRow[];
   tail: ChainTail;
 }
@@ -171,18 +209,10 @@ function prepareInsert(topic: string, slice: DeliveredEvent[], tail: ChainTail):
       rows: slice.length,
       token: insertDeduplicationToken(topic, slice),
     },
+    month: insertMonth(slice[0]!),
     rows: chained.rows,
     tail: chained.tail,
   };
-}
-
-/**
- * Lets an insert just started get as far as handing its rows to ClickHouse (its steps up to there
- * are promise callbacks, which run before the next macrotask), so that the synchronous hashing
- * that follows overlaps with it rather than delaying it.
- */
-function yieldToInsert(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /** `topic/partition/first-last/hash of the event ids`: the same events at the same place give the same token. */

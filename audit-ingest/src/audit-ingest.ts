@@ -83,7 +83,7 @@ export function createAuditIngest(options: AuditIngestOptions): AuditIngest {
       if (subscription) return;
       const { applied } = await migrate(connection, log);
       await bus.ensureTopics([topics.audit, deadLetterTopic]);
-      subscription = await bus.subscribe({ topic: topics.audit, group, fromBeginning: true, deadLetterTopic }, async (batch) => {
+      subscription = await bus.subscribe({ topic: topics.audit, group, fromBeginning: true, deadLetterTopic, fetchAhead: true }, async (batch) => {
         if (batch.length === 0) return;
         try {
           const result = await writer.write(topics.audit, batch);

@@ -13,7 +13,7 @@ export function cutInserts(events: readonly DeliveredEvent[], maxRows: number): 
   let current: DeliveredEvent[] = [];
   let currentMonth = '';
   for (const delivered of events) {
-    const month = delivered.event.time.length > 0 ? eventMonth(delivered.event.time) : '';
+    const month = insertMonth(delivered);
     const boundary = current.length > 0 && (month !== currentMonth || isMultipleOf(delivered.offset, maxRows) || current.length >= maxRows);
     if (boundary) {
       inserts.push(current);
@@ -24,6 +24,11 @@ export function cutInserts(events: readonly DeliveredEvent[], maxRows: number): 
   }
   if (current.length > 0) inserts.push(current);
   return inserts;
+}
+
+/** The monthly partition of the table an event is stored in. */
+export function insertMonth(delivered: DeliveredEvent): string {
+  return delivered.event.time.length > 0 ? eventMonth(delivered.event.time) : '';
 }
 
 /** Whether the decimal offset is a multiple of `step`; offsets beyond 2^53 are exact only as BigInt. */

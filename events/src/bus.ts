@@ -26,6 +26,15 @@ export interface SubscribeOptions {
    * vanishes. Without it they are skipped with a log line. (In-process there are no such records.)
    */
   deadLetterTopic?: string;
+  /**
+   * Kafka: fetch a partition's next batch while the handler still works on the one before, which
+   * a handler that waits on a store (audit-ingest) needs to keep its CPU and the store busy at the
+   * same time. The handler then gets a partition's next batch before its promise for the one
+   * before settled, and must keep them in order itself; each batch is committed once its promise
+   * and those of the batches before it resolved. When one rejects, it is delivered again, and the
+   * batches after it are not committed. In-process, batches are handed over one at a time anyway.
+   */
+  fetchAhead?: boolean;
 }
 
 export interface Subscription {

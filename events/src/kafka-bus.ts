@@ -195,7 +195,7 @@ interface ConsumerSettings {
 async function startConsumer(
   consumer: Consumer,
   admin: Admin,
-  { topic, group, fromBeginning = false, deadLetterTopic }: SubscribeOptions,
+  { topic, group, fromBeginning = false, deadLetterTopic, fetchAhead = false }: SubscribeOptions,
   handler: BatchHandler,
   settings: ConsumerSettings,
 ): Promise<Subscription> {
@@ -241,8 +241,9 @@ async function startConsumer(
   });
 
   const retryDelays = new Map<number, number>();
+  let stopping = false;
   const eachBatch = async ({ batch, resolveOffset, commitOffsetsIfNecessary, uncommittedOffsets, heartbeat, isRunning, isStale }: EachBatchPayload) => {
-    if (!isRunning() || isStale() || batch.messages.length === 0) return;
+    if (stopping || !isRunning() || isStale() || batch.messages.length === 0) return;
     const { partition } = batch;
     const delivered: DeliveredEvent[] = [];
     const poison: DeadLetter[] = [];
@@ -269,18 +270,21 @@ async function startConsumer(
         });
       }
     }
+    const firstOffset = batch.messages[0]!.offset;
     // A slow handler must not cost the consumer its group membership.
     const beating = setInterval(() => heartbeat().catch(() => undefined), settings.heartbeatIntervalMs);
     try {
       // Before the handler: a failure here redelivers the batch, so no poison record is lost.
       if (deadLetterTopic && poison.length > 0) await settings.sendDeadLetters(deadLetterTopic, poison);
-      if (delivered.length > 0) await handler(delivered);
+      const handled = delivered.length > 0 ? handler(delivered) : Promise.resolve();
+      if (fetchAhead) {
+        resolveOffset(batch.lastOffset());
+        await handOverAhead(partition, firstOffset, batch.lastOffset(), handled);
+        return;
+      }
+      await handled;
     } catch (error) {
-      const delay = retryDelays.get(partition) ?? settings.retryDelayMs;
-      retryDelays.set(partition, Math.min(delay * 2, MAX_RETRY_DELAY_MS));
-      logger.error({ err: error, partition, offset: batch.firstOffset(), retryInMs: delay }, 'event handler failed; the batch will be delivered again');
-      consumer.seek({ topic, partition, offset: batch.messages[0]!.offset });
-      await pauseUnlessStopping(delay, isRunning);
+      await pauseUnlessStopping(retryLater(partition, firstOffset, error), isRunning);
       return;
     } finally {
       clearInterval(beating);
@@ -290,12 +294,67 @@ async function startConsumer(
     await commitOffsetsIfNecessary(uncommittedOffsets());
   };
 
+  /**
+   * Delivers the partition again from `offset`; returns how long to hold it first, which doubles
+   * with each failure in a row.
+   */
+  const retryLater = (partition: number, offset: string, error: unknown): number => {
+    const delay = retryDelays.get(partition) ?? settings.retryDelayMs;
+    retryDelays.set(partition, Math.min(delay * 2, MAX_RETRY_DELAY_MS));
+    logger.error({ err: error, partition, offset, retryInMs: delay }, 'event handler failed; the batch will be delivered again');
+    consumer.seek({ topic, partition, offset });
+    return delay;
+  };
+
+  /**
+   * Per partition, the last batch handed over ahead: `settled` ends once it is committed or known
+   * failed. `retries` counts the partition's failures, so that the batches handed over after a
+   * failed one, which the handler fails or stores out of turn, are neither committed nor retried.
+   */
+  const ahead = new Map<number, { settled: Promise<void>; retries: number }>();
+  const retriesOf = new Map<number, number>();
+  const handOverAhead = async (partition: number, firstOffset: string, lastOffset: string, handled: Promise<void>) => {
+    const before = ahead.get(partition);
+    const retries = retriesOf.get(partition) ?? 0;
+    const settled = (async () => {
+      const outcome = await handled.then(
+        () => undefined,
+        (error: unknown) => ({ error }),
+      );
+      await before?.settled;
+      if ((retriesOf.get(partition) ?? 0) !== retries) return;
+      if (outcome) {
+        retriesOf.set(partition, retries + 1);
+        const delay = retryLater(partition, firstOffset, outcome.error);
+        consumer.pause([{ topic, partitions: [partition] }]);
+        setTimeout(() => consumer.resume([{ topic, partitions: [partition] }]), delay).unref();
+        return;
+      }
+      retryDelays.delete(partition);
+      await consumer.commitOffsets([{ topic, partition, offset: (BigInt(lastOffset) + 1n).toString() }]).catch((error: unknown) => {
+        // Not committed: after a restart or rebalance the batch comes again, and the handler finds it stored.
+        logger.warn({ err: error, partition, offset: lastOffset }, 'could not commit offsets; the batch may be delivered again');
+      });
+    })();
+    ahead.set(partition, { settled, retries });
+    unsettled.add(settled);
+    void settled.finally(() => unsettled.delete(settled));
+    // At most two batches of a partition in hand: the one being stored and the next.
+    await before?.settled;
+  };
+  const unsettled = new Set<Promise<void>>();
+  /** Until every batch handed over ahead is committed or failed, including any handed over meanwhile. */
+  const drainAhead = async () => {
+    while (unsettled.size > 0) await Promise.all(unsettled);
+  };
+
   await consumer.connect();
   try {
     // Partitions the group never committed start at the beginning only when asked; otherwise
     // pinStartOffsets commits them before the first fetch.
     await consumer.subscribe({ topics: [topic], fromBeginning: true });
-    const running = consumer.run({ eachBatchAutoResolve: false, partitionsConsumedConcurrently: settings.concurrency, eachBatch });
+    // Ahead, resolved offsets run ahead of what is handled; they are committed here, not by kafkajs.
+    const running = consumer.run({ eachBatchAutoResolve: false, autoCommit: !fetchAhead, partitionsConsumedConcurrently: settings.concurrency, eachBatch });
     consumer.pause([{ topic }]);
     await running;
     await withTimeout(joined, settings.joinTimeoutMs, `consumer group ${group} did not finish joining for topic ${topic}`);
@@ -305,7 +364,16 @@ async function startConsumer(
     throw error;
   }
   logger.debug('subscribed');
-  return { stop: () => consumer.disconnect() };
+  return {
+    async stop() {
+      if (fetchAhead) {
+        stopping = true;
+        consumer.pause([{ topic }]);
+        await drainAhead();
+      }
+      await consumer.disconnect();
+    },
+  };
 }
 
 /** Group coordination errors a broker answers while it settles; unreachable brokers or missing topics are not among them. */

@@ -6,13 +6,14 @@ import { createAuditIngest, createClickHouseConnection, signerFromKeyFile, type 
 
 const env = process.env;
 const killAt = env['KILL_AT'] ?? '';
-const killOnInsert = Number(env['KILL_ON_INSERT'] ?? '0');
+/** How many inserts ClickHouse has acknowledged when the process is killed. */
+const killAfterAcknowledged = Number(env['KILL_AFTER_ACKNOWLEDGED'] ?? '0');
 const logger = pino({ level: 'warn' }, pino.destination(2));
 const connection = createClickHouseConnection({ kind: 'chdb', path: env['CHDB_PATH']! });
 const bus = createKafkaBus({ brokers: env['KAFKA_BROKERS']!.split(','), clientId: 'ingest-child', logger, sessionTimeoutMs: 6_000 });
-let inserts = 0;
+let acknowledged = 0;
 
-const report = (what: string, insert: AuditInsert) => process.stdout.write(`${JSON.stringify({ what, n: inserts, ...insert })}\n`);
+const report = (what: string, insert: AuditInsert) => process.stdout.write(`${JSON.stringify({ what, acknowledged, ...insert })}\n`);
 const ingest = createAuditIngest({
   bus,
   topics: topicNames(env['TOPIC_PREFIX']),
@@ -23,15 +24,15 @@ const ingest = createAuditIngest({
   checkpoints: { signer: signerFromKeyFile(env['SIGNING_KEY']!, true), everyEvents: 10, intervalMs: 60_000 },
   hooks: {
     beforeInsert(insert) {
-      inserts += 1;
       report('inserting', insert);
       // The insert is sent, and the process dies while ClickHouse works on it.
-      if (killAt === 'during-insert' && inserts === killOnInsert) setImmediate(() => process.kill(process.pid, 'SIGKILL'));
+      if (killAt === 'during-insert' && acknowledged >= killAfterAcknowledged) setImmediate(() => process.kill(process.pid, 'SIGKILL'));
     },
     afterInsert(insert) {
+      acknowledged += 1;
       report('inserted', insert);
       // Stored and acknowledged; the offsets are not committed yet.
-      if (killAt === 'after-insert' && inserts === killOnInsert) process.kill(process.pid, 'SIGKILL');
+      if (killAt === 'after-insert' && acknowledged === killAfterAcknowledged) process.kill(process.pid, 'SIGKILL');
     },
   },
 });

@@ -225,13 +225,13 @@ async function main() {
     const steadySince = Date.now() - 1000;
     const poller = (async () => {
       while (producing || pending.size > 0) {
-        await sleep(Number(process.env.GH_POLL ?? 25));
+        await sleep(25);
         if (pending.size === 0) continue;
         const polledAt = performance.now();
         // Bounded by time, as a query for recent events is: the parts of the backlog are skipped.
         const result = await connection.query({
           query: `SELECT DISTINCT trace_id FROM audit_events
-                  WHERE time >= fromUnixTimestamp64Milli({since:Int64}, 'UTC') AND trace_id IN {ids:Array(String)} ${process.env.GH_PT ? 'SETTINGS max_threads = 1' : ''}`,
+                  WHERE time >= fromUnixTimestamp64Milli({since:Int64}, 'UTC') AND trace_id IN {ids:Array(String)}`,
           query_params: { since: steadySince, ids: [...pending.keys()] },
           format: 'JSONEachRow',
         });

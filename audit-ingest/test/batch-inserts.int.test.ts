@@ -99,4 +99,98 @@ describe('a batch stored as several inserts', () => {
     expect(sent.map((insert) => `${insert.firstOffset}-${insert.lastOffset}`)).toEqual(['0-7', '8-15', '16-23', '24-29']);
     expectOneUnbrokenChain(await storedRows(topic), 30);
   });
+
+  it('chains on a partition\'s next batch while the one before is stored, and sends it only once that one is acknowledged', async () => {
+    const topic = `audit-inserts-${randomUUID()}`;
+    const [first, second] = splitAt(batchOf(6), 9);
+    const steps: string[] = [];
+    const firstInFlight = Promise.withResolvers<void>();
+    const writer = createAuditBatchWriter({
+      connection: store.connection,
+      logger,
+      hooks: {
+        async beforeInsert(insert) {
+          steps.push(`send ${insert.firstOffset}-${insert.lastOffset}`);
+          if (insert.firstOffset === '0') await firstInFlight.promise;
+        },
+        afterInsert: (insert) => void steps.push(`acknowledged ${insert.firstOffset}-${insert.lastOffset}`),
+      },
+    });
+
+    const writingFirst = writer.write(topic, first);
+    const writingSecond = writer.write(topic, second);
+    await waitFor(() => steps.length > 0);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(steps).toEqual(['send 0-8']);
+    firstInFlight.resolve();
+
+    expect(await writingFirst).toEqual({ inserted: 9, alreadyStored: 0 });
+    expect(await writingSecond).toEqual({ inserted: 9, alreadyStored: 0 });
+    expect(steps).toEqual(['send 0-8', 'acknowledged 0-8', 'send 9-17', 'acknowledged 9-17']);
+    expectOneUnbrokenChain(await storedRows(topic), 18);
+  });
+
+  it('fails the batch chained on to one that failed, and stores both once on redelivery', async () => {
+    const topic = `audit-inserts-${randomUUID()}`;
+    const batch = batchOf(6);
+    const [first, second] = splitAt(batch, 9);
+    let failing = true;
+    const writer = createAuditBatchWriter({
+      connection: store.connection,
+      logger,
+      hooks: {
+        beforeInsert(insert) {
+          if (failing && insert.firstOffset === '0') throw new Error('ClickHouse went away');
+        },
+      },
+    });
+
+    const results = await Promise.allSettled([writer.write(topic, first), writer.write(topic, second)]);
+    expect(results.map((result) => result.status)).toEqual(['rejected', 'rejected']);
+    expect(await storedRows(topic)).toEqual([]);
+
+    failing = false;
+    expect(await writer.write(topic, batch)).toEqual({ inserted: 18, alreadyStored: 0 });
+    expectOneUnbrokenChain(await storedRows(topic), 18);
+  });
+
+  it('stores the partitions of one batch that continue where they were as one insert', async () => {
+    const topic = `audit-inserts-${randomUUID()}`;
+    const events = Array.from({ length: 4 }, () => toolCallEvents(uniqueContext())).flat();
+    const [early0, late0] = splitAt(delivered(events.slice(0, 6), 0, 0), 3);
+    const [early1, late1] = splitAt(delivered(events.slice(6), 0, 1), 3);
+    const sends: number[] = [];
+    const insert = store.connection.insert.bind(store.connection);
+    const counting = Object.assign(Object.create(store.connection) as typeof store.connection, {
+      insert: (params: Parameters<typeof insert>[0]) => {
+        sends.push(Array.isArray(params.values) ? params.values.length : -1);
+        return insert(params);
+      },
+    });
+    const writer = createAuditBatchWriter({ connection: counting, logger });
+    // The first batch of each partition waits for a look at what is stored, each for its own.
+    await writer.write(topic, [...early0, ...early1]);
+    sends.length = 0;
+
+    expect(await writer.write(topic, [...late0, ...late1])).toEqual({ inserted: 6, alreadyStored: 0 });
+    expect(sends).toEqual([6]);
+    const perPartition = await queryRows<{ partition: number; n: string }>(
+      store.connection,
+      'SELECT kafka_partition AS partition, count() AS n FROM audit_events WHERE kafka_topic = {topic:String} GROUP BY partition ORDER BY partition',
+      { topic },
+    );
+    expect(perPartition.map((row) => [Number(row.partition), Number(row.n)])).toEqual([
+      [0, 6],
+      [1, 6],
+    ]);
+  });
 });
+
+async function waitFor(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 5));
+}
+
+function splitAt<T>(items: T[], index: number): [T[], T[]] {
+  return [items.slice(0, index), items.slice(index)];
+}
+

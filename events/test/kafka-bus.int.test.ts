@@ -131,6 +131,40 @@ describe('Kafka bus', () => {
     expect(again.ids()).toEqual([thirdEvent.id]);
   });
 
+  it('fetching ahead: hands over the next batch before the one before is stored, commits only what is stored, and redelivers from a failed batch', async () => {
+    const { bus } = newBus({ partitions: 1 });
+    const topic = uniqueKafkaName('fetch-ahead');
+    const group = uniqueKafkaName('group');
+    await bus.ensureTopics([topic]);
+    const calls: string[][] = [];
+    const results: Array<PromiseWithResolvers<void>> = [];
+    const subscription = await bus.subscribe({ topic, group, fetchAhead: true }, (batch) => {
+      calls.push(batch.map((delivered) => delivered.event.id));
+      const result = Promise.withResolvers<void>();
+      results.push(result);
+      // The redelivery after the failure is stored at once.
+      if (calls.length > 2) result.resolve();
+      return result.promise;
+    });
+
+    const [first, second] = [toolCall(), toolCall()];
+    await bus.publish(topic, first);
+    await waitFor(() => calls.length === 1, 'the first batch');
+    await bus.publish(topic, second);
+    await waitFor(() => calls.length === 2, 'the second batch, handed over while the first is unsettled');
+    expect(calls).toEqual([[first.id], [second.id]]);
+    // Where the group started; nothing handed over is committed yet.
+    expect(await committedOffset(group, topic)).toBe('0');
+
+    // The second is stored, but the first failed: neither is committed, and both come again.
+    results[1]!.resolve();
+    results[0]!.reject(new Error('store unavailable'));
+    await waitFor(() => calls.flat().filter((id) => id === second.id).length === 2, 'the redelivery');
+    expect(calls.slice(2).flat()).toEqual([first.id, second.id]);
+    await subscription.stop();
+    expect(await committedOffset(group, topic)).toBe('2');
+  });
+
   it('skips a record that is not an event, logs why without its content, and delivers the next event', async () => {
     const { bus, logLines } = newBus({ partitions: 1 });
     const topic = uniqueKafkaName('undecodable');
@@ -244,3 +278,15 @@ describe('Kafka bus', () => {
     }
   });
 });
+
+/** The offset `group` committed for partition 0 of `topic`. */
+async function committedOffset(group: string, topic: string): Promise<string> {
+  const admin = new Kafka({ clientId: 'kafka-bus-test-admin', brokers: kafkaBrokers(), logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    const [committed] = await admin.fetchOffsets({ groupId: group, topics: [topic] });
+    return committed?.partitions.find((partition) => partition.partition === 0)?.offset ?? '-1';
+  } finally {
+    await admin.disconnect();
+  }
+}

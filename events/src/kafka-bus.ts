@@ -307,11 +307,11 @@ async function startConsumer(
   };
 
   /**
-   * Per partition, the last batch handed over ahead: `settled` ends once it is committed or known
-   * failed. `retries` counts the partition's failures, so that the batches handed over after a
-   * failed one, which the handler fails or stores out of turn, are neither committed nor retried.
+   * Per partition, when the last batch handed over ahead is committed or known failed; and how many
+   * of its batches failed, so that the batches handed over after a failed one, which the handler
+   * fails or stores out of turn, are neither committed nor retried.
    */
-  const ahead = new Map<number, { settled: Promise<void>; retries: number }>();
+  const ahead = new Map<number, Promise<void>>();
   const retriesOf = new Map<number, number>();
   const handOverAhead = async (partition: number, firstOffset: string, lastOffset: string, handled: Promise<void>) => {
     const before = ahead.get(partition);
@@ -321,7 +321,7 @@ async function startConsumer(
         () => undefined,
         (error: unknown) => ({ error }),
       );
-      await before?.settled;
+      await before;
       if ((retriesOf.get(partition) ?? 0) !== retries) return;
       if (outcome) {
         retriesOf.set(partition, retries + 1);
@@ -336,11 +336,11 @@ async function startConsumer(
         logger.warn({ err: error, partition, offset: lastOffset }, 'could not commit offsets; the batch may be delivered again');
       });
     })();
-    ahead.set(partition, { settled, retries });
+    ahead.set(partition, settled);
     unsettled.add(settled);
     void settled.finally(() => unsettled.delete(settled));
     // At most two batches of a partition in hand: the one being stored and the next.
-    await before?.settled;
+    await before;
   };
   const unsettled = new Set<Promise<void>>();
   /** Until every batch handed over ahead is committed or failed, including any handed over meanwhile. */

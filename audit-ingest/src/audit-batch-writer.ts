@@ -95,7 +95,8 @@ function newPartitionWrite(lastOffset: bigint): PartitionWrite {
  * Exactly once, in two layers:
  * - each insert is atomic (insert-cuts.ts) and carries a deduplication token naming its topic,
  *   partition, offsets and event ids, so the same insert sent twice (a retry, a second consumer
- *   after a rebalance, computing the same chain positions from the same tail) is kept once;
+ *   after a rebalance, computing the same chain positions from the same tail) is kept once; the
+ *   inserts of several partitions sent together (group-commit.ts) carry a token derived from theirs;
  * - a redelivered batch need not have the same bounds (the bus hands over whatever is pending), so
  *   whenever this writer cannot be sure what is stored — its first batch of a partition, the batch
  *   after a failed insert, an offset gap — it first drops the events whose ids are already stored.

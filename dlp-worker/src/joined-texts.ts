@@ -44,16 +44,29 @@ export function joinTexts(texts: readonly string[], space: JoinSpace): JoinedTex
     written = append(space, written, chunk);
   }
   const buffer = space.bytes.subarray(0, written);
-  const ascii = buffer.length === chars;
-  let byteStarts: Float64Array | undefined;
-  return {
-    buffer,
-    texts,
-    ascii,
-    get byteStarts() {
-      return (byteStarts ??= startsOf(texts, buffer, ascii));
-    },
-  };
+  return new JoinedTextsInSpace(buffer, texts, buffer.length === chars);
+}
+
+/**
+ * A class rather than an object literal with a getter: V8 gives each such literal a hidden class
+ * of its own, kept in the old generation, and a scan per payload made that most of the garbage
+ * collector's work.
+ */
+class JoinedTextsInSpace implements JoinedTexts {
+  readonly buffer: Buffer;
+  readonly texts: readonly string[];
+  readonly ascii: boolean;
+  #byteStarts: Float64Array | undefined;
+
+  constructor(buffer: Buffer, texts: readonly string[], ascii: boolean) {
+    this.buffer = buffer;
+    this.texts = texts;
+    this.ascii = ascii;
+  }
+
+  get byteStarts(): Float64Array {
+    return (this.#byteStarts ??= startsOf(this.texts, this.buffer, this.ascii));
+  }
 }
 
 /** Writes `text` as UTF-8 after the first `written` bytes of the space, growing it as needed; returns the new length. */

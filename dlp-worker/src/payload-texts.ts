@@ -1,4 +1,5 @@
 import type { Detector } from './detector.ts';
+import type { KeyedIndex } from './keyed-detection.ts';
 import { decodeEncodedText, type DecodedText } from './decode-text.ts';
 import { ROOT_PATH, indexPath, jsonKindOf, memberPath, unscannable } from './json-path.ts';
 
@@ -35,8 +36,8 @@ export interface CollectOptions {
    * is all a payload without findings ever needs.
    */
   places: boolean;
-  /** The detectors whose `keyed` rule matches a member name (empty for most names). */
-  keyedFor: (key: string) => readonly Detector[];
+  /** The member names known to the engine, with the detectors keyed on each. */
+  names: KeyedIndex;
 }
 
 const NONE: readonly Detector[] = [];
@@ -56,9 +57,9 @@ export function collectPayloadTexts(payload: unknown, options: CollectOptions): 
     nodePosition: [0],
     size: 0,
   };
-  const keyIndex = new Map<string, number>();
-  /** Per distinct member name, the detectors keyed on it: looked up once per payload, not once per member. */
-  const keyedByName: Array<readonly Detector[]> = [];
+  const { names } = options;
+  const walk = names.beginWalk();
+  let groups = 0;
   // The containers open on the path to the current value, for the cycle check. Near the root a
   // short array is searched: a Set would hash every container of the payload, which costs more
   // than the rest of the walk. Deeper ones go to a Set, so a deep payload stays linear.
@@ -81,18 +82,18 @@ export function collectPayloadTexts(payload: unknown, options: CollectOptions): 
   /** Records a member name (its text once per payload) and returns the detectors keyed on it. */
   const addKey = (key: string, member: number): readonly Detector[] => {
     c.size += key.length;
-    let group = keyIndex.get(key);
-    if (group === undefined) {
-      group = keyedByName.push(options.keyedFor(key)) - 1;
-      keyIndex.set(key, group);
+    const name = names.nameOf(key);
+    if (name.walk !== walk) {
+      name.walk = walk;
+      name.group = groups++;
       c.texts.push(key);
       if (places) {
         c.keyMembers.push([]);
-        c.owner.push(-1 - group);
+        c.owner.push(-1 - name.group);
       }
     }
-    if (places) c.keyMembers[group]!.push(member);
-    return keyedByName[group]!;
+    if (places) c.keyMembers[name.group]!.push(member);
+    return name.detectors;
   };
 
   /** A new node under `parent`, or -1 when places are not recorded. */
@@ -107,7 +108,7 @@ export function collectPayloadTexts(payload: unknown, options: CollectOptions): 
   // own names in the same order, as long as Object.prototype has no enumerable name of its own.
   const ownNamesOnly = !hasEnumerableName(Object.prototype);
 
-  const walk = (value: unknown, node: number, keyed: readonly Detector[], depth: number): void => {
+  const visit = (value: unknown, node: number, keyed: readonly Detector[], depth: number): void => {
     if (c.size > options.maxChars) return;
     if (typeof value === 'string') return addValue(value, node, keyed);
     const kind = jsonKindOf(value, depth);
@@ -121,21 +122,21 @@ export function collectPayloadTexts(payload: unknown, options: CollectOptions): 
     else deepAncestors.add(container);
     if (kind === 'array') {
       const items = container as unknown[];
-      for (let i = 0; i < items.length; i++) walk(items[i], places ? addNode(node, i, i) : -1, keyed, depth + 1);
+      for (let i = 0; i < items.length; i++) visit(items[i], places ? addNode(node, i, i) : -1, keyed, depth + 1);
     } else {
       const members = container as Record<string, unknown>;
       let position = 0;
       for (const key in members) {
         if (!ownNamesOnly && !Object.hasOwn(members, key)) continue;
         const member = places ? addNode(node, key, position++) : -1;
-        walk(members[key], member, addKey(key, member), depth + 1);
+        visit(members[key], member, addKey(key, member), depth + 1);
       }
     }
     if (shallow) shallowAncestors.pop();
     else deepAncestors.delete(container);
   };
 
-  walk(payload, 0, NONE, 0);
+  visit(payload, 0, NONE, 0);
   return c.size > options.maxChars ? { oversize: c.size } : c;
 }
 

@@ -55,7 +55,7 @@ export interface ScanOptions {
  */
 export function scanPayload(payload: unknown, profile: CompiledProfile, tools: ScanTools, options: ScanOptions = {}): ScanResult {
   const collect = (places: boolean, decodeEncoded: boolean) =>
-    collectPayloadTexts(payload, { maxChars: profile.maxPayloadChars, decodeEncoded, places, keyedFor: (key) => tools.keyed.detectorsFor(key) });
+    collectPayloadTexts(payload, { maxChars: profile.maxPayloadChars, decodeEncoded, places, names: tools.keyed });
 
   let collected: ReturnType<typeof collect>;
   let matches: TextMatch[] | undefined;

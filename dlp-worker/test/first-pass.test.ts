@@ -67,7 +67,7 @@ describe('the first pass of a payload scan', () => {
   });
 
   it('collects, without places, the texts and keyed values the walk with places collects', () => {
-    const options = { maxChars: 1 << 24, decodeEncoded: false, keyedFor: (key: string) => tools.keyed.detectorsFor(key) };
+    const options = { maxChars: 1 << 24, decodeEncoded: false, names: tools.keyed };
     for (const sample of generateCorpus({ seed: 7, samples: 200 })) {
       const lean = collectPayloadTexts(sample.payload, { ...options, places: false });
       const placed = collectPayloadTexts(sample.payload, { ...options, places: true });

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Detector } from '../src/detector.ts';
 import { createDetectorRegistry } from '../src/detector-registry.ts';
 import { builtInDetectors } from '../src/detectors/index.ts';
+import { createKeyedIndex } from '../src/keyed-detection.ts';
 import { collectPayloadTexts } from '../src/payload-texts.ts';
 import { CHUNK_BYTES } from '../src/prefilter.ts';
 import { createTextScanner, type TextMatch } from '../src/text-scanner.ts';
@@ -23,7 +24,7 @@ function expectSameMatches(texts: readonly string[]): TextMatch[] {
 }
 
 function textsOf(payload: unknown): string[] {
-  const collected = collectPayloadTexts(payload, { maxChars: 1 << 24, decodeEncoded: true, places: false, keyedFor: () => [] });
+  const collected = collectPayloadTexts(payload, { maxChars: 1 << 24, decodeEncoded: true, places: false, names: createKeyedIndex([]) });
   if ('oversize' in collected) throw new Error('unexpected oversize');
   return collected.texts;
 }

@@ -1,4 +1,5 @@
 import { isAscii } from 'node:buffer';
+import type { TextList } from './text-list.ts';
 
 /**
  * The texts of a payload as one UTF-8 buffer, joined by NUL: RE2 is called once per pass over a
@@ -6,7 +7,7 @@ import { isAscii } from 'node:buffer';
  */
 export interface JoinedTexts {
   buffer: Buffer;
-  texts: readonly string[];
+  texts: TextList;
   /**
    * byteStarts[i] is where text i starts; byteStarts[texts.length] is one past the end (plus the
    * separator). Computed on first use: a payload without prefilter matches never needs it.
@@ -27,19 +28,14 @@ export function createJoinSpace(): JoinSpace {
   return { bytes: Buffer.alloc(0) };
 }
 
-/**
- * Texts joined per this many at a time: a single string of a whole large payload is allocated
- * outside V8's young generation and costs about twice as much per byte to build.
- */
-const JOIN_CHUNK = 4096;
-
-export function joinTexts(texts: readonly string[], space: JoinSpace): JoinedTexts {
+/** Joins a chunk of texts at a time (see TextList). */
+export function joinTexts(texts: TextList, space: JoinSpace): JoinedTexts {
   let chars = 0;
   let written = 0;
-  for (let first = 0; first < texts.length; first += JOIN_CHUNK) {
-    const end = Math.min(first + JOIN_CHUNK, texts.length);
-    const joined = end - first === texts.length ? texts.join('\0') : texts.slice(first, end).join('\0');
-    const chunk = end < texts.length ? `${joined}\0` : joined;
+  const { chunks } = texts;
+  for (let i = 0; i < chunks.length; i++) {
+    const joined = chunks[i]!.join('\0');
+    const chunk = i < chunks.length - 1 ? `${joined}\0` : joined;
     chars += chunk.length;
     written = append(space, written, chunk);
   }
@@ -54,11 +50,11 @@ export function joinTexts(texts: readonly string[], space: JoinSpace): JoinedTex
  */
 class JoinedTextsInSpace implements JoinedTexts {
   readonly buffer: Buffer;
-  readonly texts: readonly string[];
+  readonly texts: TextList;
   readonly ascii: boolean;
   #byteStarts: Float64Array | undefined;
 
-  constructor(buffer: Buffer, texts: readonly string[], ascii: boolean) {
+  constructor(buffer: Buffer, texts: TextList, ascii: boolean) {
     this.buffer = buffer;
     this.texts = texts;
     this.ascii = ascii;
@@ -91,9 +87,9 @@ const ASCII_RUN_SPLIT = 16;
  * as characters, and one native check says so for the whole run. Only runs holding non-ASCII text
  * are split, down to the single texts that need a UTF-8 length: payloads are mostly ASCII.
  */
-function startsOf(texts: readonly string[], buffer: Buffer, ascii: boolean): Float64Array {
+function startsOf(texts: TextList, buffer: Buffer, ascii: boolean): Float64Array {
   const charStarts = new Float64Array(texts.length + 1);
-  for (let i = 0; i < texts.length; i++) charStarts[i + 1] = charStarts[i]! + texts[i]!.length + 1;
+  for (let i = 0; i < texts.length; i++) charStarts[i + 1] = charStarts[i]! + texts.at(i).length + 1;
   if (ascii) return charStarts;
   const byteStarts = new Float64Array(texts.length + 1);
   /** Places texts [first, end) from byte `position`; returns where the next text starts. */
@@ -105,7 +101,7 @@ function startsOf(texts: readonly string[], buffer: Buffer, ascii: boolean): Flo
     }
     if (end - first === 1) {
       byteStarts[first] = position;
-      return position + Buffer.byteLength(texts[first]!, 'utf8') + 1;
+      return position + Buffer.byteLength(texts.at(first), 'utf8') + 1;
     }
     const step = Math.ceil((end - first) / ASCII_RUN_SPLIT);
     for (let run = first; run < end; run += step) position = place(run, Math.min(run + step, end), position);

@@ -2,6 +2,7 @@ import type { Detector } from './detector.ts';
 import type { KeyedIndex } from './keyed-detection.ts';
 import { decodeEncodedText, type DecodedText } from './decode-text.ts';
 import { ROOT_PATH, indexPath, jsonKindOf, memberPath, unscannable } from './json-path.ts';
+import { TextList } from './text-list.ts';
 
 /**
  * The texts of a payload to scan, and where each sits. Kept in flat arrays: a 1 MB payload of
@@ -9,7 +10,7 @@ import { ROOT_PATH, indexPath, jsonKindOf, memberPath, unscannable } from './jso
  */
 export interface PayloadTexts {
   /** Each string leaf, number leaf (decimal text) and decoded string once, and each distinct member name once. */
-  texts: string[];
+  texts: TextList;
   /** Per text: the node of a value (or decoded value), or -1 - n for the n-th distinct member name. Empty without `places`. */
   owner: number[];
   /** Per distinct member name: the nodes of the members it names (rows repeat their names). Empty without `places`. */
@@ -47,7 +48,7 @@ const SHALLOW_DEPTH = 16;
 /** What a payload holds to be scanned, or how big it was found to be when past the limit. */
 export function collectPayloadTexts(payload: unknown, options: CollectOptions): PayloadTexts | { oversize: number } {
   const c: PayloadTexts = {
-    texts: [],
+    texts: new TextList(),
     owner: [],
     keyMembers: [],
     decoded: new Map(),
@@ -68,14 +69,14 @@ export function collectPayloadTexts(payload: unknown, options: CollectOptions): 
   const { places } = options;
 
   const addValue = (text: string, node: number, keyed: readonly Detector[]) => {
-    const index = c.texts.push(text) - 1;
+    const index = c.texts.push(text);
     if (places) c.owner.push(node);
     c.size += text.length;
     if (keyed.length > 0) c.keyed.push({ text: index, detectors: keyed });
     if (!options.decodeEncoded) return;
     const decoding = decodeEncodedText(text);
     if (decoding === undefined) return;
-    c.decoded.set(c.texts.push(decoding.text) - 1, { source: index, decoding });
+    c.decoded.set(c.texts.push(decoding.text), { source: index, decoding });
     if (places) c.owner.push(node);
   };
 

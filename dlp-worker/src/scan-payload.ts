@@ -63,7 +63,7 @@ export function scanPayload(payload: unknown, profile: CompiledProfile, tools: S
     const first = collect(false, false);
     if ('oversize' in first) return { oversize: first.oversize, findings: [] };
     const scan = tools.scanner.scan(first.texts, profile.enabled);
-    const encoded = scan.selected.some((text) => decodeEncodedText(first.texts[text]!) !== undefined);
+    const encoded = scan.selected.some((text) => decodeEncodedText(first.texts.at(text)) !== undefined);
     if (!encoded && scan.matches.length === 0 && keyedMatches(first, profile).length === 0) return { findings: [] };
     collected = collect(true, encoded);
     if (!encoded) matches = scan.matches;
@@ -71,11 +71,11 @@ export function scanPayload(payload: unknown, profile: CompiledProfile, tools: S
     collected = collect(true, true);
   }
   if ('oversize' in collected) return { oversize: collected.oversize, findings: [] };
-  matches ??= tools.scanner.scanTexts(collected.texts, profile.enabled);
+  matches ??= tools.scanner.scan(collected.texts, profile.enabled).matches;
 
   const candidates = textCandidates(collected, matches);
   for (const { detector, text, start, end } of keyedMatches(collected, profile)) {
-    const value = collected.texts[text]!.slice(start, end);
+    const value = collected.texts.at(text).slice(start, end);
     candidates.push({ detector, node: collected.owner[text]!, inKey: false, start, end, confidence: detector.keyed!.confidence, value });
   }
 
@@ -90,7 +90,7 @@ export function scanPayload(payload: unknown, profile: CompiledProfile, tools: S
 function keyedMatches(collected: PayloadTexts, profile: CompiledProfile): TextMatch[] {
   const found: TextMatch[] = [];
   for (const { text, detectors } of collected.keyed) {
-    const raw = collected.texts[text]!;
+    const raw = collected.texts.at(text);
     const value = raw.trim();
     const start = raw.indexOf(value);
     for (const detector of detectors) {
@@ -113,7 +113,7 @@ function textCandidates(collected: PayloadTexts, matches: readonly TextMatch[]):
   };
   const candidates: Candidate[] = [];
   for (const match of matches) {
-    const text = collected.texts[match.text]!;
+    const text = collected.texts.at(match.text);
     const value = text.slice(match.start, match.end);
     const owner = collected.owner[match.text]!;
     if (owner < 0) {

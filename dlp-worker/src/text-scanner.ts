@@ -2,11 +2,12 @@ import RE2 from 're2';
 import type { Detector } from './detector.ts';
 import { charOffset, createJoinSpace, joinTexts, textAt, textWindow, type JoinedTexts } from './joined-texts.ts';
 import { createPrefilter, type Prefilter } from './prefilter.ts';
+import { TextList } from './text-list.ts';
 
 /** RE2's DFA thrashes on large sets (seconds per scan); shards of this size stay fast. */
 export const MAX_PATTERNS_PER_SET = 25;
 
-/** Where one detector matched within one of the scanned texts, in UTF-16 code units: `texts[text].slice(start, end)`. */
+/** Where one detector matched within one of the scanned texts, in UTF-16 code units: `texts.at(text).slice(start, end)`. */
 export interface TextMatch {
   detector: Detector;
   /** Index of the text in the scanned list. */
@@ -31,7 +32,7 @@ export interface TextScanner {
    */
   scanTexts(texts: readonly string[], enabled?: ReadonlySet<string>): TextMatch[];
   /** What `scanTexts` finds, and the texts `select` matches in, found in the same prefilter pass. */
-  scan(texts: readonly string[], enabled?: ReadonlySet<string>): TextScan;
+  scan(texts: TextList, enabled?: ReadonlySet<string>): TextScan;
 }
 
 interface CompiledDetector {
@@ -109,7 +110,7 @@ export function createTextScanner(detectors: readonly Detector[], options: TextS
   // Scans run one at a time (they are synchronous) and keep nothing of the joined bytes.
   const space = createJoinSpace();
 
-  const scan = (texts: readonly string[], enabled: ReadonlySet<string> | undefined): TextScan => {
+  const scan = (texts: TextList, enabled: ReadonlySet<string> | undefined): TextScan => {
     if (texts.length === 0) return { matches: [], selected: [] };
     const plan = planOf(enabled);
     const input = joinTexts(texts, space);
@@ -129,7 +130,7 @@ export function createTextScanner(detectors: readonly Detector[], options: TextS
   return {
     detectors,
     scan,
-    scanTexts: (texts, enabled) => scan(texts, enabled).matches,
+    scanTexts: (texts, enabled) => scan(TextList.of(texts), enabled).matches,
   };
 }
 
@@ -150,13 +151,13 @@ function exactMatches(member: CompiledDetector, input: JoinedTexts, out: TextMat
     if (byteEnd > textEnd) {
       // The match ran over the separator into the next string (only patterns that admit NUL do):
       // scan this string on its own, then go on with the next.
-      matchesInOneText(member, input.texts[text]!, text, out);
+      matchesInOneText(member, input.texts.at(text), text, out);
       exact.lastIndex = textEnd + 1 - from;
       continue;
     }
     const start = charOffset(input, text, byteStart);
     const end = start + (input.ascii ? byteEnd - byteStart : input.buffer.toString('utf8', byteStart, byteEnd).length);
-    const value = input.texts[text]!.slice(start, end);
+    const value = input.texts.at(text).slice(start, end);
     if (detector.validate === undefined || detector.validate(value)) {
       out.push({ detector, text, start, end });
       // Resume at the value's end, not the match's: trailing context may be the next value's leading context.

@@ -26,7 +26,7 @@ function expectSameMatches(texts: readonly string[]): TextMatch[] {
 function textsOf(payload: unknown): string[] {
   const collected = collectPayloadTexts(payload, { maxChars: 1 << 24, decodeEncoded: true, places: false, names: createKeyedIndex([]) });
   if ('oversize' in collected) throw new Error('unexpected oversize');
-  return collected.texts;
+  return collected.texts.chunks.flat();
 }
 
 const examplesOf = (detector: Detector) => [

@@ -16,7 +16,7 @@ export interface PayloadTexts {
   /** Per distinct member name: the nodes of the members it names (rows repeat their names). Empty without `places`. */
   keyMembers: number[][];
   /** For a decoded text: the index of the text it was decoded from, and how. */
-  decoded: Map<number, { source: number; decoding: DecodedText }>;
+  decoded: ReadonlyMap<number, { source: number; decoding: DecodedText }>;
   /** String values under members whose name a detector's `keyed` rule matches. */
   keyed: Array<{ text: number; detectors: readonly Detector[] }>;
   /** Per node: parent node (-1 for the root), member name or item index, position among siblings. Only the root without `places`. */
@@ -42,16 +42,18 @@ export interface CollectOptions {
 }
 
 const NONE: readonly Detector[] = [];
+const NOTHING_DECODED: PayloadTexts['decoded'] = new Map();
 /** Nesting up to which the cycle check searches an array of the open containers. */
 const SHALLOW_DEPTH = 16;
 
 /** What a payload holds to be scanned, or how big it was found to be when past the limit. */
 export function collectPayloadTexts(payload: unknown, options: CollectOptions): PayloadTexts | { oversize: number } {
+  const decoded = options.decodeEncoded ? new Map<number, { source: number; decoding: DecodedText }>() : undefined;
   const c: PayloadTexts = {
     texts: new TextList(),
     owner: [],
     keyMembers: [],
-    decoded: new Map(),
+    decoded: decoded ?? NOTHING_DECODED,
     keyed: [],
     nodeParent: [-1],
     nodeKey: [ROOT_PATH],
@@ -65,7 +67,7 @@ export function collectPayloadTexts(payload: unknown, options: CollectOptions): 
   // short array is searched: a Set would hash every container of the payload, which costs more
   // than the rest of the walk. Deeper ones go to a Set, so a deep payload stays linear.
   const shallowAncestors: object[] = [];
-  const deepAncestors = new Set<object>();
+  let deepAncestors: Set<object> | undefined;
   const { places } = options;
 
   const addValue = (text: string, node: number, keyed: readonly Detector[]) => {
@@ -73,10 +75,10 @@ export function collectPayloadTexts(payload: unknown, options: CollectOptions): 
     if (places) c.owner.push(node);
     c.size += text.length;
     if (keyed.length > 0) c.keyed.push({ text: index, detectors: keyed });
-    if (!options.decodeEncoded) return;
+    if (decoded === undefined) return;
     const decoding = decodeEncodedText(text);
     if (decoding === undefined) return;
-    c.decoded.set(c.texts.push(decoding.text), { source: index, decoding });
+    decoded.set(c.texts.push(decoding.text), { source: index, decoding });
     if (places) c.owner.push(node);
   };
 
@@ -116,11 +118,11 @@ export function collectPayloadTexts(payload: unknown, options: CollectOptions): 
     if (kind === 'number') return addValue(String(value), node, keyed);
     if (kind === 'skip') return;
     const container = value as object;
-    const onPath = shallowAncestors.includes(container) || (deepAncestors.size > 0 && deepAncestors.has(container));
+    const onPath = shallowAncestors.includes(container) || (deepAncestors !== undefined && deepAncestors.has(container));
     if (onPath) throw unscannable('it contains a cycle');
     const shallow = depth < SHALLOW_DEPTH;
     if (shallow) shallowAncestors.push(container);
-    else deepAncestors.add(container);
+    else (deepAncestors ??= new Set()).add(container);
     if (kind === 'array') {
       const items = container as unknown[];
       for (let i = 0; i < items.length; i++) visit(items[i], places ? addNode(node, i, i) : -1, keyed, depth + 1);
@@ -134,7 +136,7 @@ export function collectPayloadTexts(payload: unknown, options: CollectOptions): 
       }
     }
     if (shallow) shallowAncestors.pop();
-    else deepAncestors.delete(container);
+    else deepAncestors!.delete(container);
   };
 
   visit(payload, 0, NONE, 0);

@@ -52,6 +52,24 @@ describe('redactPayload', () => {
     expect(JSON.stringify(redacted)).not.toContain('4111');
   });
 
+  it('keeps the objects and arrays that hold no finding, and copies those that do, beside siblings named alike', () => {
+    const payload = {
+      a: { note: 'nothing here', list: ['plain'] },
+      ab: { note: `ssn ${SSN}` },
+      'a.b': ['plain'],
+      a_b: [{ email: EMAIL }, { note: `card ${CARD}` }],
+      b: { [SSN]: { inner: ['plain'] } },
+    };
+    const redacted = redact(payload) as typeof payload;
+    expect(redacted).not.toBe(payload);
+    expect(redacted.a).toBe(payload.a);
+    expect(redacted['a.b']).toBe(payload['a.b']);
+    expect(redacted.a_b[0]).toBe(payload.a_b[0]);
+    expect(redacted.ab).toEqual({ note: 'ssn [REDACTED:us_ssn]' });
+    expect(redacted.a_b[1]).toEqual({ note: 'card [REDACTED:payment_card]' });
+    expect(redacted.b).toEqual({ '[REDACTED:us_ssn]': { inner: ['plain'] } });
+  });
+
   it('does not modify the original payload', () => {
     const payload = { ssn: SSN, list: [SSN] };
     redact(payload);

@@ -17,7 +17,7 @@ const SIZES = [
   ['100 KB', 100 * 1024],
   ['1 MB', 1024 * 1024],
 ] as const;
-/** The issue's figures: clean payloads at ≥ 200 MB/s, and one 10 KB verdict within 1 ms at p99. */
+/** The issue's figures: clean payloads at ≥ 200 MB/s, and one 10 KB verdict, clean or with findings, within 1 ms at p99. */
 const GOAL_MB_PER_SECOND = 200;
 const GOAL_P99_MS_AT_10KB = 1;
 
@@ -76,10 +76,13 @@ function run(targetBytes: number, withFindings: boolean): CaseResult {
 console.log(`DLP verdicts on one core (built-in ${PROFILE} profile, ${engine.detectors.length} detectors), Node ${process.version}`);
 console.log(`${'payload'.padEnd(22)}${'bytes'.padStart(9)}${'calls'.padStart(8)}${'MB/s'.padStart(8)}${'p50 MB/s'.padStart(10)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}  decision (findings)`);
 const clean: Array<[string, CaseResult]> = [];
+/** The 10 KB verdicts' p99, clean and with findings: the goal holds for both. */
+const p99At10KB: Array<[string, number]> = [];
 for (const withFindings of [false, true]) {
   for (const [label, size] of SIZES) {
     const result = run(size, withFindings);
     if (!withFindings) clean.push([label, result]);
+    if (label === '10 KB') p99At10KB.push([withFindings ? 'with findings' : 'clean', result.p99]);
     console.log(
       `${`${label} ${withFindings ? 'with findings' : 'clean'}`.padEnd(22)}${String(result.bytes).padStart(9)}${String(result.calls).padStart(8)}` +
         `${result.mbPerSecond.toFixed(0).padStart(8)}${result.p50MbPerSecond.toFixed(0).padStart(10)}${result.p50.toFixed(3).padStart(9)}${result.p99.toFixed(3).padStart(9)}  ${result.decision} (${result.findings})`,
@@ -87,8 +90,9 @@ for (const withFindings of [false, true]) {
   }
 }
 const short = clean.filter(([, result]) => result.mbPerSecond < GOAL_MB_PER_SECOND).map(([label, result]) => `${label} at ${result.mbPerSecond.toFixed(0)}`);
-const p99At10KB = clean.find(([label]) => label === '10 KB')![1].p99;
+const slow = p99At10KB.filter(([, p99]) => p99 > GOAL_P99_MS_AT_10KB);
 console.log(
   `goal: ≥ ${GOAL_MB_PER_SECOND} MB/s (mean) on clean payloads: ${short.length === 0 ? 'met at every size' : `not met for ${short.join(', ')}`}; ` +
-    `p99 ≤ ${GOAL_P99_MS_AT_10KB} ms at 10 KB: ${p99At10KB <= GOAL_P99_MS_AT_10KB ? 'met' : 'not met'} (${p99At10KB.toFixed(3)} ms)`,
+    `p99 ≤ ${GOAL_P99_MS_AT_10KB} ms at 10 KB: ${slow.length === 0 ? 'met' : 'not met'} ` +
+    `(${p99At10KB.map(([kind, p99]) => `${kind} ${p99.toFixed(3)} ms`).join(', ')})`,
 );

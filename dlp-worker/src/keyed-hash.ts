@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, hash, randomBytes } from 'node:crypto';
 
 /**
  * HMAC-SHA256 of a value under the deployment's DLP key, in hex. Findings and hash-style
@@ -15,7 +15,9 @@ const BLOCK_SIZE = 64;
 
 /**
  * HMAC (RFC 2104) over SHA-256 with the padded keys computed once: node's createHmac imports the
- * key again on every call, which costs more than the hashing of a short value.
+ * key again on every call, which costs more than the hashing of a short value. Both passes are
+ * one-shot hashes of a buffer reused from value to value, with hex results: Node computes those
+ * several times faster than a Hash object fed piece by piece, or than a digest returned as a Buffer.
  */
 export function createKeyedHasher(key: string | undefined): KeyedHasher {
   let secret = key === undefined ? randomBytes(32) : Buffer.from(key, 'utf8');
@@ -26,11 +28,19 @@ export function createKeyedHasher(key: string | undefined): KeyedHasher {
     inner[i]! ^= secret[i]!;
     outer[i]! ^= secret[i]!;
   }
+  // The inner pass hashes the inner pad then the value's bytes; the outer pass the outer pad then the inner digest.
+  let innerInput = Buffer.concat([inner, Buffer.alloc(BLOCK_SIZE)]);
+  const outerInput = Buffer.concat([outer, Buffer.alloc(32)]);
   return {
     stable: key !== undefined,
     hash(value) {
-      const innerDigest = createHash('sha256').update(inner).update(value, 'utf8').digest();
-      return createHash('sha256').update(outer).update(innerDigest).digest('hex');
+      // UTF-8 takes at most 3 bytes per UTF-16 code unit.
+      if (innerInput.length < BLOCK_SIZE + value.length * 3) {
+        innerInput = Buffer.concat([inner, Buffer.alloc(value.length * 3)]);
+      }
+      const length = BLOCK_SIZE + innerInput.write(value, BLOCK_SIZE, 'utf8');
+      outerInput.write(hash('sha256', innerInput.subarray(0, length), 'hex'), BLOCK_SIZE, 'hex');
+      return hash('sha256', outerInput, 'hex');
     },
   };
 }

@@ -9,8 +9,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import type { ClickHouseClient } from '@clickhouse/client';
@@ -78,6 +79,28 @@ function messagesFor(count: number, tracePrefix: string) {
 async function produce(producer: Producer, topic: string, messages: Array<{ key: string; value: Buffer }>): Promise<void> {
   for (let i = 0; i < messages.length; i += PRODUCE_BATCH) {
     await producer.send({ topic, acks: -1, messages: messages.slice(i, i + PRODUCE_BATCH) });
+  }
+}
+
+/**
+ * CPU time in ms from /proc (Linux counts it in USER_HZ ticks, 100 per second): of the whole
+ * machine when `pid` is omitted (every state but idle and iowait), else of one process. NaN where
+ * /proc cannot be read. The broker and chDB's threads share the machine's cores with the
+ * JavaScript thread, so these say how close a run came to using the machine up.
+ */
+function cpuMs(pid?: number): number {
+  const TICK_MS = 10;
+  try {
+    if (pid === undefined) {
+      const [, ...ticks] = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/).map(Number);
+      const [user, nice, system, , , irq, softirq, steal] = ticks as number[];
+      return (user! + nice! + system! + irq! + softirq! + steal!) * TICK_MS;
+    }
+    // Fields after the parenthesized command name: utime and stime are the 12th and 13th.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+  } catch {
+    return Number.NaN;
   }
 }
 
@@ -198,6 +221,8 @@ async function main() {
     const ingest = createAuditIngest({ bus, topics, connection, logger, group: `bench-${randomUUID()}`, maxRowsPerInsert: MAX_ROWS_PER_INSERT });
     const loopBefore = performance.eventLoopUtilization();
     const cpuBefore = process.cpuUsage();
+    const machineBefore = cpuMs();
+    const brokerBefore = cpuMs(kafka.pid);
     t0 = performance.now();
     await ingest.start();
     const joinSeconds = (performance.now() - t0) / 1000;
@@ -209,6 +234,8 @@ async function main() {
     const tEnd = performance.now();
     const loop = performance.eventLoopUtilization(loopBefore);
     const cpu = process.cpuUsage(cpuBefore);
+    const machineMs = cpuMs() - machineBefore;
+    const brokerMs = cpuMs(kafka.pid) - brokerBefore;
     const coldSeconds = (tEnd - t0) / 1000;
     // From the first insert on: what the pipeline sustains once the consumer has joined and fetched.
     const ingestSeconds = (tEnd - stats.firstInsertAt) / 1000;
@@ -272,6 +299,8 @@ async function main() {
     row('  wall time with an insert in flight', `${(bulkStats.busyMs / 1000).toFixed(2)} s (${((bulkStats.busyMs / 1000 / coldSeconds) * 100).toFixed(0)} % of the run)`);
     row('  dedup lookups (queries)', `${bulkStats.queries}, ${(bulkStats.queryMs / 1000).toFixed(2)} s`);
     row('  CPU of this process per event (all threads)', `${((cpu.user + cpu.system) / EVENTS).toFixed(1)} µs, ${((cpu.user + cpu.system) / 1e6 / coldSeconds).toFixed(2)} cores (the broker is another process)`);
+    row('  CPU of the Kafka broker per event', `${((brokerMs * 1000) / EVENTS).toFixed(1)} µs, ${(brokerMs / 1000 / coldSeconds).toFixed(2)} cores`);
+    row('  CPU of the whole machine per event', `${((machineMs * 1000) / EVENTS).toFixed(1)} µs, ${(machineMs / 1000 / coldSeconds).toFixed(2)} of ${availableParallelism()} cores busy`);
     row('  JavaScript thread busy', `${((loop.active * 1000) / EVENTS).toFixed(1)} µs per event, ${(loop.utilization * 100).toFixed(0)} % of the run`);
     row('  per event: decode + validate (zod)', `${costs.decodeUs.toFixed(1)} µs`);
     row('  per event: canonical body JSON', `${costs.bodyJsonUs.toFixed(1)} µs`);

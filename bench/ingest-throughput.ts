@@ -26,6 +26,8 @@ const PARTITIONS = Number(process.env['BENCH_PARTITIONS'] ?? 6);
 const FRESHNESS_SECONDS = Number(process.env['BENCH_FRESHNESS_SECONDS'] ?? 10);
 /** One event in this many is a probe whose freshness is measured. */
 const PROBE_EVERY = 50;
+/** Time the steady producer takes to build its events before the first is due to be sent. */
+const STEADY_BUILD_LEAD_MS = 3000;
 const PRODUCE_BATCH = 2_000;
 const MIB = 1024 * 1024;
 const MAX_ROWS_PER_INSERT = process.env['BENCH_MAX_ROWS'] ? Number(process.env['BENCH_MAX_ROWS']) : undefined;
@@ -67,11 +69,12 @@ function callEvents(traceId: string, now: number): Event[] {
   ];
 }
 
-function messagesFor(count: number, tracePrefix: string) {
+/** `count` events of calls, stamped `time` (default: now). */
+function messagesFor(count: number, tracePrefix: string, time = Date.now()) {
   const messages: Array<{ key: string; value: Buffer }> = [];
   for (let call = 0; messages.length < count; call++) {
     const traceId = `${tracePrefix}-${call}`;
-    for (const event of callEvents(traceId, Date.now())) messages.push({ key: traceId, value: encodeEvent(event) });
+    for (const event of callEvents(traceId, time)) messages.push({ key: traceId, value: encodeEvent(event) });
   }
   return messages.slice(0, count);
 }
@@ -246,27 +249,31 @@ async function main() {
     // 2. Freshness under a steady load: probes are polled until queryable.
     const rate = Number(process.env['BENCH_FRESHNESS_RATE'] ?? Math.min(20_000, Math.round(throughput / 2)));
     const freshness: number[] = [];
-    const pending = new Map<string, number>();
+    /** Per probe trace id pending: when it was sent, and the time its events carry. */
+    const pending = new Map<string, { producedAt: number; time: number }>();
     let producing = true;
     const polls = { count: 0, ms: 0 };
-    const steadySince = Date.now() - 1000;
     const poller = (async () => {
       while (producing || pending.size > 0) {
         await sleep(25);
         if (pending.size === 0) continue;
         const polledAt = performance.now();
-        // Bounded by time, as a query for recent events is: the parts of the backlog are skipped.
+        // Bounded by time, as a query for recent events is: from the oldest pending probe's events
+        // on, so a poll reads the last moments of the load rather than all of it. (Polls bounded
+        // by the start of the load read more of it each time, and took most of a core.)
+        let since = Number.POSITIVE_INFINITY;
+        for (const probe of pending.values()) since = Math.min(since, probe.time);
         const result = await connection.query({
           query: `SELECT DISTINCT trace_id FROM audit_events
                   WHERE time >= fromUnixTimestamp64Milli({since:Int64}, 'UTC') AND trace_id IN {ids:Array(String)}`,
-          query_params: { since: steadySince, ids: [...pending.keys()] },
+          query_params: { since, ids: [...pending.keys()] },
           format: 'JSONEachRow',
         });
         const seenAt = Date.now();
         polls.count += 1;
         polls.ms += performance.now() - polledAt;
         for (const { trace_id } of await result.json<{ trace_id: string }>()) {
-          freshness.push(seenAt - pending.get(trace_id)!);
+          freshness.push(seenAt - pending.get(trace_id)!.producedAt);
           pending.delete(trace_id);
         }
       }
@@ -277,7 +284,7 @@ async function main() {
     const steady = new Worker(new URL(import.meta.url), { workerData: load });
     let produced: SteadyLoadDone = { events: 0, seconds: 0 };
     steady.on('message', (message: SteadyLoadMessage) => {
-      if ('probes' in message) for (const probe of message.probes) pending.set(probe, message.producedAt);
+      if ('probes' in message) for (const probe of message.probes) pending.set(probe, { producedAt: message.producedAt, time: message.time });
       else produced = message;
     });
     const [exitCode] = (await once(steady, 'exit')) as [number];
@@ -331,7 +338,7 @@ interface SteadyLoadDone {
   events: number;
   seconds: number;
 }
-type SteadyLoadMessage = { probes: string[]; producedAt: number } | SteadyLoadDone;
+type SteadyLoadMessage = { probes: string[]; producedAt: number; time: number } | SteadyLoadDone;
 
 /** Produces `rate` events a second in ticks of 100 ms, posting each tick's probe trace ids with the time they were sent. */
 async function produceSteadily({ brokers, topic, rate, seconds }: SteadyLoad): Promise<void> {
@@ -340,8 +347,13 @@ async function produceSteadily({ brokers, topic, rate, seconds }: SteadyLoad): P
   const tickMs = 100;
   const perTick = Math.max(3, Math.round((rate * tickMs) / 1000));
   // Built before the clock starts: on two cores, building events while sending them held the
-  // producer below the rate it was asked for. What remains is what a gateway does, sending.
-  const ticks = Array.from({ length: Math.ceil((seconds * 1000) / tickMs) }, (_, tick) => messagesFor(perTick, `fresh-${tick}`));
+  // producer below the rate it was asked for. What remains is what a gateway does, sending. Each
+  // tick's events carry the time the tick is due, as a gateway's events carry when they happened;
+  // sending starts when the first is due, or once all are built if that takes longer.
+  const firstDue = Date.now() + STEADY_BUILD_LEAD_MS;
+  const dueOf = (tick: number) => firstDue + tick * tickMs;
+  const ticks = Array.from({ length: Math.ceil((seconds * 1000) / tickMs) }, (_, tick) => messagesFor(perTick, `fresh-${tick}`, dueOf(tick)));
+  await sleep(Math.max(0, firstDue - Date.now()));
   const start = performance.now();
   let events = 0;
   for (const [tick, messages] of ticks.entries()) {
@@ -349,7 +361,7 @@ async function produceSteadily({ brokers, topic, rate, seconds }: SteadyLoad): P
     if (performance.now() < due) await sleep(due - performance.now());
     const probes = messages.filter((_, index) => index % (PROBE_EVERY * 3) === 0).map((message) => message.key);
     // Timed from before the send: freshness includes the producer's acks=all round trip.
-    parentPort!.postMessage({ probes, producedAt: Date.now() } satisfies SteadyLoadMessage);
+    parentPort!.postMessage({ probes, producedAt: Date.now(), time: dueOf(tick) } satisfies SteadyLoadMessage);
     await producer.send({ topic, acks: -1, messages });
     events += messages.length;
   }

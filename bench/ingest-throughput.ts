@@ -110,7 +110,8 @@ function cpuMs(pid?: number): number {
 /** The store's client, with every insert timed: where ingest spends its time. */
 function timedInserts(connection: ClickHouseClient) {
   /** `busyMs`: wall time with at least one insert in flight; the rest is fetching, decoding and committing. */
-  const stats = { inserts: 0, rows: 0, ms: 0, busyMs: 0, queries: 0, queryMs: 0, firstInsertAt: Number.NaN };
+  /** `maxMs`: the slowest insert since it was last set to 0. */
+  const stats = { inserts: 0, rows: 0, ms: 0, maxMs: 0, busyMs: 0, queries: 0, queryMs: 0, firstInsertAt: Number.NaN, machineCpuMsAtFirstInsert: Number.NaN };
   let active = 0;
   let busySince = 0;
   const insert = connection.insert.bind(connection);
@@ -118,7 +119,10 @@ function timedInserts(connection: ClickHouseClient) {
   connection.insert = (async (params: Parameters<typeof insert>[0]) => {
     const t0 = performance.now();
     if (active++ === 0) busySince = t0;
-    if (stats.inserts === 0 && Number.isNaN(stats.firstInsertAt)) stats.firstInsertAt = t0;
+    if (stats.inserts === 0 && Number.isNaN(stats.firstInsertAt)) {
+      stats.firstInsertAt = t0;
+      stats.machineCpuMsAtFirstInsert = cpuMs();
+    }
     try {
       return await insert(params);
     } finally {
@@ -127,6 +131,7 @@ function timedInserts(connection: ClickHouseClient) {
       stats.inserts += 1;
       stats.rows += Array.isArray(params.values) ? params.values.length : 0;
       stats.ms += t1 - t0;
+      stats.maxMs = Math.max(stats.maxMs, t1 - t0);
     }
   }) as typeof connection.insert;
   connection.query = (async (params: Parameters<typeof query>[0]) => {
@@ -150,7 +155,8 @@ async function count(connection: ClickHouseClient, where = '1'): Promise<number>
 
 /** Wall time with at least one batch handler running; the rest the consumer spends fetching and decoding. */
 function timedHandlers(bus: Bus) {
-  const stats = { batches: 0, events: 0, busyMs: 0, handlerMs: 0 };
+  /** `maxMs`: the batch handled slowest since it was last set to 0. */
+  const stats = { batches: 0, events: 0, busyMs: 0, handlerMs: 0, maxMs: 0 };
   let active = 0;
   let busySince = 0;
   const subscribe = bus.subscribe.bind(bus);
@@ -163,6 +169,7 @@ function timedHandlers(bus: Bus) {
       } finally {
         if (--active === 0) stats.busyMs += performance.now() - busySince;
         stats.handlerMs += performance.now() - t0;
+        stats.maxMs = Math.max(stats.maxMs, performance.now() - t0);
         stats.batches += 1;
         stats.events += batch.length;
       }
@@ -238,6 +245,7 @@ async function main() {
     const loop = performance.eventLoopUtilization(loopBefore);
     const cpu = process.cpuUsage(cpuBefore);
     const machineMs = cpuMs() - machineBefore;
+    const sustainedMachineMs = cpuMs() - stats.machineCpuMsAtFirstInsert;
     const brokerMs = cpuMs(kafka.pid) - brokerBefore;
     const coldSeconds = (tEnd - t0) / 1000;
     // From the first insert on: what the pipeline sustains once the consumer has joined and fetched.
@@ -245,6 +253,8 @@ async function main() {
     const throughput = EVENTS / ingestSeconds;
     const bulkStats = { ...stats };
     const bulkHandlers = { ...handlerStats };
+    stats.maxMs = 0;
+    handlerStats.maxMs = 0;
 
     // 2. Freshness under a steady load: probes are polled until queryable.
     const rate = Number(process.env['BENCH_FRESHNESS_RATE'] ?? Math.min(20_000, Math.round(throughput / 2)));
@@ -308,14 +318,15 @@ async function main() {
     row('  CPU of this process per event (all threads)', `${((cpu.user + cpu.system) / EVENTS).toFixed(1)} µs, ${((cpu.user + cpu.system) / 1e6 / coldSeconds).toFixed(2)} cores (the broker is another process)`);
     row('  CPU of the Kafka broker per event', `${((brokerMs * 1000) / EVENTS).toFixed(1)} µs, ${(brokerMs / 1000 / coldSeconds).toFixed(2)} cores`);
     row('  CPU of the whole machine per event', `${((machineMs * 1000) / EVENTS).toFixed(1)} µs, ${(machineMs / 1000 / coldSeconds).toFixed(2)} of ${availableParallelism()} cores busy`);
+    row('    from the first insert on', `${((sustainedMachineMs * 1000) / EVENTS).toFixed(1)} µs, ${(sustainedMachineMs / 1000 / ingestSeconds).toFixed(2)} of ${availableParallelism()} cores busy`);
     row('  JavaScript thread busy', `${((loop.active * 1000) / EVENTS).toFixed(1)} µs per event, ${(loop.utilization * 100).toFixed(0)} % of the run`);
     row('  per event: decode + validate (zod)', `${costs.decodeUs.toFixed(1)} µs`);
     row('  per event: canonical body JSON', `${costs.bodyJsonUs.toFixed(1)} µs`);
     row(`freshness at ${rate} events/s for ${FRESHNESS_SECONDS} s`, `p50 ${percentile(freshness, 50)} ms, p90 ${percentile(freshness, 90)} ms, p99 ${percentile(freshness, 99)} ms, max ${freshness.at(-1)} ms (${freshness.length} probes)`);
     const steadyInserts = stats.inserts - bulkStats.inserts;
-    row('  inserts meanwhile', `${steadyInserts}, mean ${((stats.rows - bulkStats.rows) / Math.max(1, steadyInserts)).toFixed(0)} rows, mean ${((stats.ms - bulkStats.ms) / Math.max(1, steadyInserts)).toFixed(0)} ms each`);
+    row('  inserts meanwhile', `${steadyInserts}, mean ${((stats.rows - bulkStats.rows) / Math.max(1, steadyInserts)).toFixed(0)} rows, mean ${((stats.ms - bulkStats.ms) / Math.max(1, steadyInserts)).toFixed(0)} ms each, slowest ${stats.maxMs.toFixed(0)} ms`);
     const steadyBatches = handlerStats.batches - bulkHandlers.batches;
-    row('  batches meanwhile', `${steadyBatches}, mean ${((handlerStats.events - bulkHandlers.events) / Math.max(1, steadyBatches)).toFixed(0)} events, handled in ${((handlerStats.handlerMs - bulkHandlers.handlerMs) / Math.max(1, steadyBatches)).toFixed(0)} ms; ${((handlerStats.busyMs - bulkHandlers.busyMs) / 1000).toFixed(2)} s with one being handled`);
+    row('  batches meanwhile', `${steadyBatches}, mean ${((handlerStats.events - bulkHandlers.events) / Math.max(1, steadyBatches)).toFixed(0)} events, handled in ${((handlerStats.handlerMs - bulkHandlers.handlerMs) / Math.max(1, steadyBatches)).toFixed(0)} ms (slowest ${handlerStats.maxMs.toFixed(0)} ms); ${((handlerStats.busyMs - bulkHandlers.busyMs) / 1000).toFixed(2)} s with one being handled`);
     row('  freshness polls meanwhile', `${polls.count}, mean ${(polls.ms / Math.max(1, polls.count)).toFixed(0)} ms each`);
     row('  produced meanwhile (producer thread)', `${(produced.events / Math.max(produced.seconds, 1e-9)).toFixed(0)} events/s`);
     row('goal', '≥ 50000 events/s, freshness p99 ≤ 2000 ms');

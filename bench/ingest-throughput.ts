@@ -109,8 +109,10 @@ function cpuMs(pid?: number): number {
 
 /** The store's client, with every insert timed: where ingest spends its time. */
 function timedInserts(connection: ClickHouseClient) {
-  /** `busyMs`: wall time with at least one insert in flight; the rest is fetching, decoding and committing. */
-  /** `maxMs`: the slowest insert since it was last set to 0. */
+  /**
+   * `busyMs`: wall time with at least one insert in flight; the rest is fetching, decoding and
+   * committing. `maxMs`: the slowest insert since it was last set to 0.
+   */
   const stats = { inserts: 0, rows: 0, ms: 0, maxMs: 0, busyMs: 0, queries: 0, queryMs: 0, firstInsertAt: Number.NaN, machineCpuMsAtFirstInsert: Number.NaN };
   let active = 0;
   let busySince = 0;

@@ -149,7 +149,8 @@ function matchesInBuffer(member: CompiledDetector, input: JoinedTexts, out: Text
     if (byteEnd > textEnd) {
       // The match ran over the separator into the next string (only patterns that admit NUL do):
       // scan this string on its own, then go on with the next.
-      matchesInText(member, input.texts, text, out);
+      const alone = input.texts.at(text);
+      matchesInString(member, alone, 0, alone.length, text, out);
       exact.lastIndex = textEnd + 1;
       continue;
     }

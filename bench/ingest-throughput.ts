@@ -246,8 +246,9 @@ async function main() {
     const tEnd = performance.now();
     const loop = performance.eventLoopUtilization(loopBefore);
     const cpu = process.cpuUsage(cpuBefore);
-    const machineMs = cpuMs() - machineBefore;
-    const sustainedMachineMs = cpuMs() - stats.machineCpuMsAtFirstInsert;
+    const machineNow = cpuMs();
+    const machineMs = machineNow - machineBefore;
+    const sustainedMachineMs = machineNow - stats.machineCpuMsAtFirstInsert;
     const brokerMs = cpuMs(kafka.pid) - brokerBefore;
     const coldSeconds = (tEnd - t0) / 1000;
     // From the first insert on: what the pipeline sustains once the consumer has joined and fetched.

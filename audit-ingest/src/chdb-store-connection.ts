@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { drainPending } from 'chdb';
 import { createChdbConnection, type ChdbConnection, type Connection } from 'chdb/connection';
 import { AuditIngestError } from './errors.ts';
@@ -9,6 +9,8 @@ import { AuditIngestError } from './errors.ts';
 type Settings = Parameters<Connection<Readable>['query']>[0]['clickhouse_settings'];
 type InsertParams = Parameters<Connection<Readable>['insert']>[0];
 type InsertResult = Awaited<ReturnType<Connection<Readable>['insert']>>;
+type ExecParams = Parameters<Connection<Readable>['exec']>[0];
+type ExecResult = Awaited<ReturnType<Connection<Readable>['exec']>>;
 type RawInsertParams = Parameters<ChdbConnection['chdb']['rawInsert']>[0];
 
 /**
@@ -62,16 +64,28 @@ export function openChdbStoreConnection(path: string): Connection<Readable> {
 
   async function insert(params: InsertParams): Promise<InsertResult> {
     const settings = { ...EMBEDDED_INSERT_SETTINGS, ...params.clickhouse_settings };
-    const raw = rawInsertOf(params, settings);
-    if (raw !== undefined) {
-      return onInsertSession(async (session) => {
-        const { rowsWritten, bytesWritten } = await session.chdb.rawInsert(raw);
-        return insertResult(params.query_id, rowsWritten, bytesWritten);
-      });
-    }
+    const raw = typeof params.values === 'string' ? rawInsertOf(params.query, params.values, settings) : undefined;
+    if (raw !== undefined) return runRawInsert(raw, params.query_id);
     const query = withSettingsClause(params.query, settings);
     if (query === undefined) return withSettingsScope(params.clickhouse_settings, (session) => session.insert(params));
     return onInsertSession((session) => session.insert({ ...params, query, clickhouse_settings: undefined }));
+  }
+
+  /** An `INSERT … FORMAT <JSON format>` sent with its rows as a byte stream goes to the raw insert too, without a copy into SQL. */
+  async function exec(params: ExecParams): Promise<ExecResult> {
+    if (params.values !== undefined && INSERT_STATEMENT.test(params.query)) {
+      const settings = { ...EMBEDDED_INSERT_SETTINGS, ...params.clickhouse_settings };
+      const raw = rawInsertOf(params.query, await bytesOf(params.values), settings);
+      if (raw !== undefined) return { ...(await runRawInsert(raw, params.query_id)), stream: Readable.from([]) };
+    }
+    return withSettingsScope(params.clickhouse_settings, (session) => session.exec(params));
+  }
+
+  function runRawInsert(raw: RawInsertParams, queryId: string | undefined): Promise<InsertResult> {
+    return onInsertSession(async (session) => {
+      const { rowsWritten, bytesWritten } = await session.chdb.rawInsert(raw);
+      return insertResult(queryId, rowsWritten, bytesWritten);
+    });
   }
 
   async function onInsertSession<T>(run: (session: ChdbConnection) => Promise<T>): Promise<T> {
@@ -87,7 +101,7 @@ export function openChdbStoreConnection(path: string): Connection<Readable> {
   return {
     ping: (params) => main.ping(params),
     query: (params) => withSettingsScope(params.clickhouse_settings, (session) => session.query(params)),
-    exec: (params) => withSettingsScope(params.clickhouse_settings, (session) => session.exec(params)),
+    exec,
     command: (params) => withSettingsScope(params.clickhouse_settings, (session) => session.command(params)),
     insert,
     async close() {
@@ -104,13 +118,13 @@ export function openChdbStoreConnection(path: string): Connection<Readable> {
 const INSERT_STATEMENT = /^INSERT INTO ([A-Za-z_][A-Za-z0-9_.]*)(?: \(([A-Za-z0-9_, ]+)\))? FORMAT (JSONEachRow|JSONCompactEachRow)$/;
 
 /**
- * A raw insert for rows @clickhouse/client encoded as one text (`INSERT INTO t [(columns)]
- * FORMAT <JSON format>` with a string body); undefined for any other shape, which takes the
- * general path.
+ * A raw insert for an `INSERT INTO t [(columns)] FORMAT <JSON format>` statement whose rows are
+ * already text (the client's encoding of an array, or a caller's own bytes); undefined for any
+ * other shape, which takes the general path.
  */
-function rawInsertOf(params: InsertParams, settings: NonNullable<Settings>): RawInsertParams | undefined {
-  const statement = INSERT_STATEMENT.exec(params.query);
-  if (!statement || typeof params.values !== 'string') return undefined;
+function rawInsertOf(query: string, values: string | Buffer, settings: NonNullable<Settings>): RawInsertParams | undefined {
+  const statement = INSERT_STATEMENT.exec(query);
+  if (!statement) return undefined;
   const scoped: Record<string, string | number | boolean> = {};
   for (const [name, value] of Object.entries(settings)) {
     if (value === undefined) continue;
@@ -121,9 +135,16 @@ function rawInsertOf(params: InsertParams, settings: NonNullable<Settings>): Raw
     table: statement[1]!,
     columns: statement[2]?.split(', '),
     format: statement[3] as RawInsertParams['format'],
-    values: params.values,
+    values,
     settings: scoped,
   };
+}
+
+/** The whole body of an insert; a stream of one Buffer (what insert-audit-rows.ts sends) is not copied. */
+async function bytesOf(values: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of values) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
 }
 
 function insertResult(queryId: string | undefined, rows: number, bytes: number): InsertResult {

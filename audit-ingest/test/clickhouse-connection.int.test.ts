@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
+import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClickHouseConnection } from '../src/index.ts';
 import { openTempStore, queryRows, type TempStore } from './support/temp-store.ts';
@@ -39,26 +40,38 @@ describe('chDB connection through @clickhouse/client', () => {
       expect(setting?.value).toBe('0');
     });
 
-    it("scopes an insert's settings to that insert, also when inserts run at the same time", async () => {
-      await store.connection.command({
-        query: 'CREATE TABLE deduplicated (id UInt32) ENGINE = MergeTree ORDER BY id SETTINGS non_replicated_deduplication_window = 100',
-      });
-      const insert = (ids: number[], token?: string) =>
-        store.connection.insert({
-          table: 'deduplicated',
-          values: ids.map((id) => ({ id })),
-          format: 'JSONEachRow',
-          clickhouse_settings: token === undefined ? undefined : { insert_deduplicate: 1, insert_deduplication_token: token },
+    it.each(['insert', 'exec'] as const)(
+      "scopes an insert's settings to that insert, also when inserts run at the same time (%s)",
+      async (method) => {
+        const table = `deduplicated_${method}`;
+        await store.connection.command({
+          query: `CREATE TABLE ${table} (id UInt32) ENGINE = MergeTree ORDER BY id SETTINGS non_replicated_deduplication_window = 100`,
         });
+        const insert = async (ids: number[], token?: string) => {
+          const clickhouse_settings = token === undefined ? undefined : { insert_deduplicate: 1 as const, insert_deduplication_token: token };
+          if (method === 'insert') {
+            await store.connection.insert({ table, values: ids.map((id) => ({ id })), format: 'JSONEachRow', clickhouse_settings });
+            return;
+          }
+          // Rows the caller encoded itself, as the body of the statement (what insert-audit-rows.ts sends).
+          const body = Buffer.from(ids.map((id) => `[${id}]\n`).join(''));
+          const { stream } = await store.connection.exec({
+            query: `INSERT INTO ${table} (id) FORMAT JSONCompactEachRow`,
+            values: Readable.from([body], { objectMode: false }),
+            clickhouse_settings,
+          });
+          stream.destroy();
+        };
 
-      await Promise.all([insert([1, 2], "token-a'\\"), insert([3], 'token-b'), insert([4, 5, 6], 'token-c')]);
-      await Promise.all([insert([1, 2], "token-a'\\"), insert([3], 'token-b')]);
-      // The same rows again without a token: nothing of the earlier tokens may stick to them.
-      await insert([4, 5, 6]);
+        await Promise.all([insert([1, 2], "token-a'\\"), insert([3], 'token-b'), insert([4, 5, 6], 'token-c')]);
+        await Promise.all([insert([1, 2], "token-a'\\"), insert([3], 'token-b')]);
+        // The same rows again without a token: nothing of the earlier tokens may stick to them.
+        await insert([4, 5, 6]);
 
-      const rows = await queryRows<{ id: number }>(store.connection, 'SELECT id FROM deduplicated ORDER BY id');
-      expect(rows.map((row) => row.id)).toEqual([1, 2, 3, 4, 4, 5, 5, 6, 6]);
-    });
+        const rows = await queryRows<{ id: number }>(store.connection, `SELECT id FROM ${table} ORDER BY id`);
+        expect(rows.map((row) => row.id)).toEqual([1, 2, 3, 4, 4, 5, 5, 6, 6]);
+      },
+    );
   });
 
   describe('one data directory per process', () => {

@@ -116,26 +116,31 @@ function timedInserts(connection: ClickHouseClient) {
   const stats = { inserts: 0, rows: 0, ms: 0, maxMs: 0, busyMs: 0, queries: 0, queryMs: 0, firstInsertAt: Number.NaN, machineCpuMsAtFirstInsert: Number.NaN };
   let active = 0;
   let busySince = 0;
-  const insert = connection.insert.bind(connection);
+  const exec = connection.exec.bind(connection);
   const query = connection.query.bind(connection);
-  connection.insert = (async (params: Parameters<typeof insert>[0]) => {
+  // Audit rows go as the body of an INSERT statement (insert-audit-rows.ts).
+  connection.exec = (async (params: Parameters<typeof exec>[0]) => {
+    if (!params.query.startsWith('INSERT INTO audit_events')) return exec(params);
     const t0 = performance.now();
     if (active++ === 0) busySince = t0;
     if (stats.inserts === 0 && Number.isNaN(stats.firstInsertAt)) {
       stats.firstInsertAt = t0;
       stats.machineCpuMsAtFirstInsert = cpuMs();
     }
+    let rows = 0;
     try {
-      return await insert(params);
+      const result = await exec(params);
+      rows = Number(result.summary?.written_rows ?? 0);
+      return result;
     } finally {
       const t1 = performance.now();
       if (--active === 0) stats.busyMs += t1 - busySince;
       stats.inserts += 1;
-      stats.rows += Array.isArray(params.values) ? params.values.length : 0;
+      stats.rows += rows;
       stats.ms += t1 - t0;
       stats.maxMs = Math.max(stats.maxMs, t1 - t0);
     }
-  }) as typeof connection.insert;
+  }) as typeof connection.exec;
   connection.query = (async (params: Parameters<typeof query>[0]) => {
     const t0 = performance.now();
     try {

@@ -3,11 +3,10 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import type { Logger } from 'pino';
 import type { DeliveredEvent } from '../../events/src/index.ts';
 import { readChainTail } from './chain-tail.ts';
-import type { Checkpointer } from './checkpointer.ts';
-import type { ChainedAuditEventRow } from './event-row.ts';
+import type { ChainLink, Checkpointer } from './checkpointer.ts';
 import { createGroupCommit } from './group-commit.ts';
 import { chainDeliveredEvents, type ChainTail } from './hash-chain.ts';
-import { insertAuditRows } from './insert-audit-rows.ts';
+import { encodeAuditRows, insertEncodedRows, joinEncodedRows, type EncodedAuditRows } from './insert-audit-rows.ts';
 import { cutInserts, insertMonth } from './insert-cuts.ts';
 import { AUDIT_EVENTS_TABLE } from './migrations.ts';
 
@@ -116,7 +115,7 @@ export function createAuditBatchWriter(options: AuditBatchWriterOptions): AuditB
   const writes = new Map<string, PartitionWrite>();
   const groupCommit = createGroupCommit<PreparedInsert>(async (group, token) => {
     for (const { insert } of group) await hooks?.beforeInsert?.(insert);
-    await insertAuditRows(connection, table, group.length === 1 ? group[0]!.rows : group.flatMap((prepared) => prepared.rows), token);
+    await insertEncodedRows(connection, table, joinEncodedRows(group.map((prepared) => prepared.encoded)), token);
     for (const { insert } of group) await hooks?.afterInsert?.(insert);
   }, maxRows);
 
@@ -141,7 +140,7 @@ export function createAuditBatchWriter(options: AuditBatchWriterOptions): AuditB
       }
       const inserts: PreparedInsert[] = [];
       for (const slice of cutInserts(fresh, maxRows)) {
-        inserts.push(prepareInsert(topic, slice, tail));
+        inserts.push(prepareInsert(topic, slice, tail, checkpointer !== undefined));
         tail = inserts[inserts.length - 1]!.tail;
       }
       write.settlePrepared(tail);
@@ -150,7 +149,7 @@ export function createAuditBatchWriter(options: AuditBatchWriterOptions): AuditB
       for (const insert of inserts) {
         await groupCommit.store(insert);
         inserted += insert.insert.rows;
-        await recordForCheckpoint(topic, partition, insert.rows);
+        await recordForCheckpoint(topic, partition, insert.links);
       }
       write.settleStored();
     } catch (error) {
@@ -168,9 +167,9 @@ export function createAuditBatchWriter(options: AuditBatchWriterOptions): AuditB
   }
 
   /** The rows are stored whatever happens here: a checkpoint that fails is retried by the next batch or the timer. */
-  async function recordForCheckpoint(topic: string, partition: number, rows: readonly ChainedAuditEventRow[]): Promise<void> {
+  async function recordForCheckpoint(topic: string, partition: number, links: readonly ChainLink[]): Promise<void> {
     try {
-      await checkpointer?.recordStored(topic, partition, rows);
+      await checkpointer?.recordStored(topic, partition, links);
     } catch (error) {
       logger.warn({ topic, partition, err: error }, 'audit checkpoint not written; it is retried');
     }
@@ -191,15 +190,21 @@ export function createAuditBatchWriter(options: AuditBatchWriterOptions): AuditB
   };
 }
 
-/** One insert with its rows chained on from the tail before it, and the tail after it. */
+/**
+ * One insert with its rows chained on from the tail before it, and the tail after it. The rows
+ * are encoded at once: an insert waits for the ones before it, and its rows, kept as objects
+ * meanwhile, would outlive the young generation and burden the garbage collector.
+ */
 interface PreparedInsert {
   insert: AuditInsert;
   month: string;
-  rows: ChainedAuditEventRow[];
+  encoded: EncodedAuditRows;
+  /** The rows' chain positions, for the checkpointer; none without one. */
+  links: readonly ChainLink[];
   tail: ChainTail;
 }
 
-function prepareInsert(topic: string, slice: DeliveredEvent[], tail: ChainTail): PreparedInsert {
+function prepareInsert(topic: string, slice: DeliveredEvent[], tail: ChainTail, keepLinks: boolean): PreparedInsert {
   const chained = chainDeliveredEvents(slice, topic, tail);
   return {
     insert: {
@@ -211,7 +216,8 @@ function prepareInsert(topic: string, slice: DeliveredEvent[], tail: ChainTail):
       token: insertDeduplicationToken(topic, slice),
     },
     month: insertMonth(slice[0]!),
-    rows: chained.rows,
+    encoded: encodeAuditRows(chained.rows),
+    links: keepLinks ? chained.rows.map(({ seq, leaf_hash, chain_hash, time }) => ({ seq, leaf_hash, chain_hash, time })) : [],
     tail: chained.tail,
   };
 }

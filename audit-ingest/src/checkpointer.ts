@@ -23,7 +23,7 @@ export interface CheckpointerOptions {
 /** Signs checkpoints over the rows the writer stored, per chain (topic and partition). */
 export interface Checkpointer {
   /** Rows just stored, in chain order; writes a checkpoint when enough are pending. */
-  recordStored(topic: string, partition: number, rows: readonly ChainedAuditEventRow[]): Promise<void>;
+  recordStored(topic: string, partition: number, rows: readonly ChainLink[]): Promise<void>;
   /** Drops what it knows of a chain (after a failed insert): the next rows reload it from ClickHouse. */
   forget(topic: string, partition: number): void;
   /** Checkpoints the chains whose oldest uncovered row has waited `intervalMs`. */
@@ -31,6 +31,9 @@ export interface Checkpointer {
   /** Checkpoints every chain with uncovered rows (at shutdown). */
   checkpointAll(): Promise<void>;
 }
+
+/** What a checkpoint needs of a stored row: its place in the chain and its time. */
+export type ChainLink = Pick<ChainedAuditEventRow, 'seq' | 'leaf_hash' | 'chain_hash' | 'time'>;
 
 interface Leaf {
   seq: number;

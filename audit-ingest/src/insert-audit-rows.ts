@@ -26,28 +26,53 @@ const ROW_COLUMNS = [
 
 const CHAINED_ROW_COLUMNS = [...ROW_COLUMNS, 'seq', 'leaf_hash', 'chain_hash'] as const satisfies ReadonlyArray<keyof ChainedAuditEventRow>;
 
+/** Rows encoded for one insert (encodeAuditRows), ready to be sent by insertEncodedRows. */
+export interface EncodedAuditRows {
+  /** JSONCompactEachRow, one line per row. */
+  payload: Buffer;
+  rows: number;
+  chained: boolean;
+}
+
 /**
- * One insert, one acknowledgement; ClickHouse keeps a single copy of inserts sharing `token`.
- *
- * Rows go as JSONCompactEachRow, positional arrays under a column list: ClickHouse parses them
- * about a third faster than JSONEachRow, which matches every value's name to a column. They are
- * encoded here, straight into the bytes sent (see encodeRows), and sent as the body of the
- * INSERT statement.
+ * The rows as the body of their insert. Rows go as JSONCompactEachRow, positional arrays under a
+ * column list: ClickHouse parses them about a third faster than JSONEachRow, which matches every
+ * value's name to a column.
  */
+export function encodeAuditRows(rows: readonly AuditEventRow[] | readonly ChainedAuditEventRow[]): EncodedAuditRows {
+  const chained = rows.length > 0 && 'seq' in rows[0]!;
+  const payload = chained ? encodeRows(rows as readonly ChainedAuditEventRow[], chainedRowValues) : encodeRows(rows, rowValues);
+  return { payload, rows: rows.length, chained };
+}
+
+/** Encoded rows of several inserts of one kind (all chained, or none) as one. */
+export function joinEncodedRows(parts: readonly EncodedAuditRows[]): EncodedAuditRows {
+  if (parts.length === 1) return parts[0]!;
+  return {
+    payload: Buffer.concat(parts.map((part) => part.payload)),
+    rows: parts.reduce((sum, part) => sum + part.rows, 0),
+    chained: parts.every((part) => part.chained),
+  };
+}
+
+/** One insert, one acknowledgement; ClickHouse keeps a single copy of inserts sharing `token`. */
 export async function insertAuditRows(
   connection: ClickHouseClient,
   table: string,
   rows: readonly AuditEventRow[] | readonly ChainedAuditEventRow[],
   token: string,
 ): Promise<void> {
-  if (rows.length === 0) return;
-  const chained = 'seq' in rows[0]!;
-  const columns = chained ? CHAINED_ROW_COLUMNS : ROW_COLUMNS;
-  const payload = chained ? encodeRows(rows as readonly ChainedAuditEventRow[], chainedRowValues) : encodeRows(rows, rowValues);
+  await insertEncodedRows(connection, table, encodeAuditRows(rows), token);
+}
+
+/** insertAuditRows for rows already encoded: the rows go as the body of the INSERT statement. */
+export async function insertEncodedRows(connection: ClickHouseClient, table: string, encoded: EncodedAuditRows, token: string): Promise<void> {
+  if (encoded.rows === 0) return;
+  const columns = encoded.chained ? CHAINED_ROW_COLUMNS : ROW_COLUMNS;
   try {
     const { stream } = await connection.exec({
       query: `INSERT INTO ${table} (${columns.join(', ')}) FORMAT JSONCompactEachRow`,
-      values: Readable.from([payload], { objectMode: false }),
+      values: Readable.from([encoded.payload], { objectMode: false }),
       clickhouse_settings: {
         insert_deduplicate: 1,
         insert_deduplication_token: token,
@@ -61,7 +86,7 @@ export async function insertAuditRows(
     // No `cause`: a parse error quotes the rows it choked on, and this error gets logged.
     throw new AuditIngestError(
       'GH_ERR_AUDIT_INSERT_FAILED',
-      `inserting ${rows.length} audit events into ${table} failed: ${describeClickHouseError(error)}`,
+      `inserting ${encoded.rows} audit events into ${table} failed: ${describeClickHouseError(error)}`,
     );
   }
 }

@@ -24,6 +24,12 @@ import { createEvent, createKafkaBus, decodeEvent, encodeEvent, topicNames, type
 const EVENTS = Number(process.env['BENCH_EVENTS'] ?? 200_000);
 const PARTITIONS = Number(process.env['BENCH_PARTITIONS'] ?? 6);
 const FRESHNESS_SECONDS = Number(process.env['BENCH_FRESHNESS_SECONDS'] ?? 10);
+/**
+ * The sustained rate counts from the moment this share of the backlog is queryable: the consumer
+ * has joined, fetched and had inserts acknowledged, so start-up costs are behind it. (Counting from
+ * the first insert sent instead credited the window with whatever was fetched before it.)
+ */
+const STEADY_FROM = 0.1;
 /** One event in this many is a probe whose freshness is measured. */
 const PROBE_EVERY = 50;
 /** Time the steady producer takes to build its events before the first is due to be sent. */
@@ -113,7 +119,7 @@ function timedInserts(connection: ClickHouseClient) {
    * `busyMs`: wall time with at least one insert in flight; the rest is fetching, decoding and
    * committing. `maxMs`: the slowest insert since it was last set to 0.
    */
-  const stats = { inserts: 0, rows: 0, ms: 0, maxMs: 0, busyMs: 0, queries: 0, queryMs: 0, firstInsertAt: Number.NaN, machineCpuMsAtFirstInsert: Number.NaN };
+  const stats = { inserts: 0, rows: 0, ms: 0, maxMs: 0, busyMs: 0, queries: 0, queryMs: 0 };
   let active = 0;
   let busySince = 0;
   const exec = connection.exec.bind(connection);
@@ -123,10 +129,6 @@ function timedInserts(connection: ClickHouseClient) {
     if (!params.query.startsWith('INSERT INTO audit_events')) return exec(params);
     const t0 = performance.now();
     if (active++ === 0) busySince = t0;
-    if (stats.inserts === 0 && Number.isNaN(stats.firstInsertAt)) {
-      stats.firstInsertAt = t0;
-      stats.machineCpuMsAtFirstInsert = cpuMs();
-    }
     let rows = 0;
     try {
       const result = await exec(params);
@@ -244,21 +246,24 @@ async function main() {
     await ingest.start();
     const joinSeconds = (performance.now() - t0) / 1000;
     let stored = 0;
+    let steadyMark: { at: number; stored: number; machineMs: number } | undefined;
     while (stored < EVENTS) {
       await sleep(50);
       stored = await count(connection);
+      if (steadyMark === undefined && stored >= EVENTS * STEADY_FROM && stored < EVENTS) steadyMark = { at: performance.now(), stored, machineMs: cpuMs() };
     }
     const tEnd = performance.now();
     const loop = performance.eventLoopUtilization(loopBefore);
     const cpu = process.cpuUsage(cpuBefore);
     const machineNow = cpuMs();
     const machineMs = machineNow - machineBefore;
-    const sustainedMachineMs = machineNow - stats.machineCpuMsAtFirstInsert;
     const brokerMs = cpuMs(kafka.pid) - brokerBefore;
     const coldSeconds = (tEnd - t0) / 1000;
-    // From the first insert on: what the pipeline sustains once the consumer has joined and fetched.
-    const ingestSeconds = (tEnd - stats.firstInsertAt) / 1000;
-    const throughput = EVENTS / ingestSeconds;
+    // The events stored after the steady mark, over the time they took.
+    const steadyEvents = EVENTS - (steadyMark?.stored ?? 0);
+    const ingestSeconds = (tEnd - (steadyMark?.at ?? t0)) / 1000;
+    const throughput = steadyEvents / ingestSeconds;
+    const sustainedMachineMs = machineNow - (steadyMark?.machineMs ?? machineBefore);
     const bulkStats = { ...stats };
     const bulkHandlers = { ...handlerStats };
     stats.maxMs = 0;
@@ -317,7 +322,7 @@ async function main() {
     row('produce backlog (kafkajs, acks=all)', `${(EVENTS / produceSeconds).toFixed(0)} events/s`);
     row('fetch size per partition / in all', `${FETCH_PARTITION_BYTES / MIB} MiB / ${FETCH_BYTES / MIB} MiB`);
     row('ingest from cold (start → all queryable)', `${(EVENTS / coldSeconds).toFixed(0)} events/s  (${coldSeconds.toFixed(2)} s; joining the group ${joinSeconds.toFixed(2)} s)`);
-    row('ingest sustained (first insert → all queryable)', `${throughput.toFixed(0)} events/s  (${ingestSeconds.toFixed(2)} s)`);
+    row(`ingest sustained (${STEADY_FROM * 100} % → all queryable)`, `${throughput.toFixed(0)} events/s  (${steadyEvents} events in ${ingestSeconds.toFixed(2)} s)`);
     row('  batches handed to audit-ingest', `${bulkHandlers.batches}, mean ${(bulkHandlers.events / Math.max(1, bulkHandlers.batches)).toFixed(0)} events`);
     row('  wall time with a batch being handled', `${(bulkHandlers.busyMs / 1000).toFixed(2)} s (the rest: the consumer fetching and decoding)`);
     row('  inserts', `${bulkStats.inserts}, mean ${(bulkStats.rows / Math.max(1, bulkStats.inserts)).toFixed(0)} rows, mean ${(bulkStats.ms / Math.max(1, bulkStats.inserts)).toFixed(0)} ms each`);
@@ -326,7 +331,7 @@ async function main() {
     row('  CPU of this process per event (all threads)', `${((cpu.user + cpu.system) / EVENTS).toFixed(1)} µs, ${((cpu.user + cpu.system) / 1e6 / coldSeconds).toFixed(2)} cores (the broker is another process)`);
     row('  CPU of the Kafka broker per event', `${((brokerMs * 1000) / EVENTS).toFixed(1)} µs, ${(brokerMs / 1000 / coldSeconds).toFixed(2)} cores`);
     row('  CPU of the whole machine per event', `${((machineMs * 1000) / EVENTS).toFixed(1)} µs, ${(machineMs / 1000 / coldSeconds).toFixed(2)} of ${availableParallelism()} cores busy`);
-    row('    from the first insert on', `${((sustainedMachineMs * 1000) / EVENTS).toFixed(1)} µs, ${(sustainedMachineMs / 1000 / ingestSeconds).toFixed(2)} of ${availableParallelism()} cores busy`);
+    row(`    from ${STEADY_FROM * 100} % stored on`, `${((sustainedMachineMs * 1000) / steadyEvents).toFixed(1)} µs, ${(sustainedMachineMs / 1000 / ingestSeconds).toFixed(2)} of ${availableParallelism()} cores busy`);
     row('  JavaScript thread busy', `${((loop.active * 1000) / EVENTS).toFixed(1)} µs per event, ${(loop.utilization * 100).toFixed(0)} % of the run`);
     row('  per event: decode + validate (zod)', `${costs.decodeUs.toFixed(1)} µs`);
     row('  per event: canonical body JSON', `${costs.bodyJsonUs.toFixed(1)} µs`);

@@ -4,7 +4,7 @@ import type { Clock } from '../../events/src/index.ts';
 import { signCheckpoint, storeCheckpoint } from './checkpoint.ts';
 import type { CheckpointSigner } from './checkpoint-keys.ts';
 import type { ChainedAuditEventRow } from './event-row.ts';
-import { merkleRoot } from './merkle-tree.ts';
+import { merkleRootHex } from './merkle-tree.ts';
 import { AUDIT_CHECKPOINTS_TABLE, AUDIT_EVENTS_TABLE } from './migrations.ts';
 
 export interface CheckpointerOptions {
@@ -74,7 +74,7 @@ export function createCheckpointer(options: CheckpointerOptions): Checkpointer {
         kafka_partition: state.partition,
         first_seq: String(leaves[0]!.seq),
         last_seq: String(leaves[leaves.length - 1]!.seq),
-        merkle_root: merkleRoot(leaves.map((leaf) => Buffer.from(leaf.leaf, 'hex'))).toString('hex'),
+        merkle_root: merkleRootHex(leaves.map((leaf) => leaf.leaf)),
         chain_head: leaves[leaves.length - 1]!.chain,
         first_time: times[0]!,
         last_time: times[times.length - 1]!,

@@ -1,4 +1,4 @@
-import { createHash, hash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /**
  * RFC 6962 (Certificate Transparency) Merkle tree hashing. Leaves and interior nodes carry
@@ -20,21 +20,47 @@ function leafInput(data: Buffer | string): Buffer | string {
 
 const LEAF_PREFIX = Buffer.of(0x00);
 
-function nodeHash(left: Buffer, right: Buffer): Buffer {
-  return createHash('sha256').update(Buffer.of(0x01)).update(left).update(right).digest();
-}
+const HASH_BYTES = 32;
 
 /** MTH(D[n]) of RFC 6962 section 2.1 over leaf hashes already computed with `merkleLeafHash`. */
 export function merkleRoot(leafHashes: readonly Buffer[]): Buffer {
-  if (leafHashes.length === 0) return createHash('sha256').digest();
-  let level = [...leafHashes];
-  // Bottom-up pairing, carrying an odd last node up unchanged, builds the same tree as the RFC's
-  // split at the largest power of two below n.
-  while (level.length > 1) {
-    const next: Buffer[] = [];
-    for (let i = 0; i + 1 < level.length; i += 2) next.push(nodeHash(level[i]!, level[i + 1]!));
-    if (level.length % 2 === 1) next.push(level[level.length - 1]!);
-    level = next;
-  }
-  return level[0]!;
+  const nodes = Buffer.allocUnsafe(leafHashes.length * HASH_BYTES);
+  leafHashes.forEach((leaf, i) => leaf.copy(nodes, i * HASH_BYTES));
+  return rootOfLevel(nodes, leafHashes.length);
 }
+
+/** merkleRoot over leaf hashes written as hex (as the store keeps them), as hex. */
+export function merkleRootHex(leafHashes: readonly string[]): string {
+  const nodes = Buffer.allocUnsafe(leafHashes.length * HASH_BYTES);
+  leafHashes.forEach((leaf, i) => nodes.write(leaf, i * HASH_BYTES, HASH_BYTES, 'hex'));
+  return rootOfLevel(nodes, leafHashes.length).toString('hex');
+}
+
+/**
+ * Reduces `count` 32-byte nodes, side by side in `nodes`, to their root, each level written over
+ * the one below. Bottom-up pairing, carrying an odd last node up unchanged, builds the same tree
+ * as the RFC's split at the largest power of two below n. Every interior node is one one-shot hash
+ * of a reused 65-byte buffer (0x01 ‖ left ‖ right): a checkpoint covers thousands of leaves, and a
+ * hash object per node cost more than the hashing.
+ */
+function rootOfLevel(nodes: Buffer, count: number): Buffer {
+  if (count === 0) return hash('sha256', '', 'buffer');
+  const pair = Buffer.allocUnsafe(1 + 2 * HASH_BYTES);
+  pair[0] = NODE_PREFIX;
+  while (count > 1) {
+    let written = 0;
+    for (let i = 0; i + 1 < count; i += 2) {
+      nodes.copy(pair, 1, i * HASH_BYTES, (i + 2) * HASH_BYTES);
+      hash('sha256', pair, 'buffer').copy(nodes, written * HASH_BYTES);
+      written += 1;
+    }
+    if (count % 2 === 1) {
+      nodes.copy(nodes, written * HASH_BYTES, (count - 1) * HASH_BYTES, count * HASH_BYTES);
+      written += 1;
+    }
+    count = written;
+  }
+  return Buffer.from(nodes.subarray(0, HASH_BYTES));
+}
+
+const NODE_PREFIX = 0x01;

@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { merkleLeafHash, merkleRoot } from '../src/index.ts';
+import { merkleLeafHash, merkleRoot, merkleRootHex } from '../src/index.ts';
 
 // The Certificate Transparency reference tree (RFC 6962): leaf inputs and the root of each prefix.
 const LEAVES = ['', '00', '10', '2021', '3031', '40414243', '5051525354555657', '606162636465666768696a6b6c6d6e6f'];
@@ -19,6 +20,21 @@ describe('RFC 6962 Merkle tree hash', () => {
   it.each(ROOTS.map((root, size) => [size, root] as const))('matches the reference root of %i leaves', (size, root) => {
     const leafHashes = LEAVES.slice(0, size).map((hex) => merkleLeafHash(Buffer.from(hex, 'hex')));
     expect(merkleRoot(leafHashes).toString('hex')).toBe(root);
+    expect(merkleRootHex(leafHashes.map((leaf) => leaf.toString('hex')))).toBe(root);
+  });
+
+  it('gives the root the RFC 6962 split defines for sizes that are not powers of two', () => {
+    // MTH(D[n]) = SHA-256(0x01 ‖ MTH(D[0:k]) ‖ MTH(D[k:n])), k the largest power of two below n.
+    const reference = (leaves: Buffer[]): Buffer => {
+      if (leaves.length === 1) return leaves[0]!;
+      let k = 1;
+      while (k * 2 < leaves.length) k *= 2;
+      return createHash('sha256').update(Buffer.of(1)).update(reference(leaves.slice(0, k))).update(reference(leaves.slice(k))).digest();
+    };
+    for (const size of [3, 5, 6, 7, 9, 13, 100, 1001]) {
+      const leaves = Array.from({ length: size }, (_, i) => merkleLeafHash(`leaf ${i}`));
+      expect(merkleRoot(leaves).toString('hex'), `${size} leaves`).toBe(reference(leaves).toString('hex'));
+    }
   });
 
   it('changes when any leaf changes or two leaves swap', () => {

@@ -203,7 +203,7 @@ function perEventCosts(sample: Buffer[], canonicalJson: (value: unknown) => stri
 async function main() {
   // Loaded here rather than at the top: the steady producer thread runs this file too, and the
   // chDB engine must be loaded by one thread of a process only (a second one crashes it).
-  const { AUDIT_INGEST_FETCH, canonicalJson, createAuditIngest, createClickHouseConnection, migrate } = await import('../audit-ingest/src/index.ts');
+  const { AUDIT_INGEST_FETCH, canonicalJson, createAuditIngest, createClickHouseConnection, migrate, signerFromKeyFile } = await import('../audit-ingest/src/index.ts');
   /** Fetch sizes and insert size as the audit-ingest role uses them; the env variables try others. */
   const FETCH_PARTITION_BYTES = Number(process.env['BENCH_FETCH_PARTITION_MIB'] ?? AUDIT_INGEST_FETCH.maxBytesPerPartition / MIB) * MIB;
   const FETCH_BYTES = Number(process.env['BENCH_FETCH_MIB'] ?? AUDIT_INGEST_FETCH.maxBytes / MIB) * MIB;
@@ -237,7 +237,9 @@ async function main() {
     const produceSeconds = (performance.now() - t0) / 1000;
 
     const stats = timedInserts(connection);
-    const ingest = createAuditIngest({ bus, topics, connection, logger, group: `bench-${randomUUID()}`, maxRowsPerInsert: MAX_ROWS_PER_INSERT });
+    // Signed checkpoints as the audit-ingest role writes them by default (every 1,000 events of a partition).
+    const checkpoints = { signer: signerFromKeyFile(path.join(work, 'audit-signing-key.pem'), true), directory: path.join(work, 'checkpoints') };
+    const ingest = createAuditIngest({ bus, topics, connection, logger, group: `bench-${randomUUID()}`, maxRowsPerInsert: MAX_ROWS_PER_INSERT, checkpoints });
     const loopBefore = performance.eventLoopUtilization();
     const cpuBefore = process.cpuUsage();
     const machineBefore = cpuMs();
@@ -318,7 +320,7 @@ async function main() {
     freshness.sort((a, b) => a - b);
 
     const row = (label: string, value: string) => console.log(`${label.padEnd(44)}${value}`);
-    console.log(`audit ingest: Kafka (1 broker, ${PARTITIONS} partitions) → audit-ingest (kafkajs bus) → chDB, one process, ${EVENTS} events of ${Math.round(bytes / EVENTS)} bytes`);
+    console.log(`audit ingest: Kafka (1 broker, ${PARTITIONS} partitions) → audit-ingest (kafkajs bus) → chDB, one process, ${EVENTS} events of ${Math.round(bytes / EVENTS)} bytes, signed checkpoints`);
     row('produce backlog (kafkajs, acks=all)', `${(EVENTS / produceSeconds).toFixed(0)} events/s`);
     row('fetch size per partition / in all', `${FETCH_PARTITION_BYTES / MIB} MiB / ${FETCH_BYTES / MIB} MiB`);
     row('ingest from cold (start → all queryable)', `${(EVENTS / coldSeconds).toFixed(0)} events/s  (${coldSeconds.toFixed(2)} s; joining the group ${joinSeconds.toFixed(2)} s)`);

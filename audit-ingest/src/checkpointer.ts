@@ -67,7 +67,13 @@ export function createCheckpointer(options: CheckpointerOptions): Checkpointer {
   async function write(state: ChainState): Promise<void> {
     if (state.pending.length === 0) return;
     const leaves = state.pending;
-    const times = leaves.map((leaf) => leaf.time).sort();
+    // The same text form throughout, so the earliest and latest compare as strings.
+    let firstTime = leaves[0]!.time;
+    let lastTime = firstTime;
+    for (const { time } of leaves) {
+      if (time < firstTime) firstTime = time;
+      if (time > lastTime) lastTime = time;
+    }
     const checkpoint = signCheckpoint(
       {
         kafka_topic: state.topic,
@@ -76,8 +82,8 @@ export function createCheckpointer(options: CheckpointerOptions): Checkpointer {
         last_seq: String(leaves[leaves.length - 1]!.seq),
         merkle_root: merkleRootHex(leaves.map((leaf) => leaf.leaf)),
         chain_head: leaves[leaves.length - 1]!.chain,
-        first_time: times[0]!,
-        last_time: times[times.length - 1]!,
+        first_time: firstTime,
+        last_time: lastTime,
         created_at: new Date(clock.now()).toISOString().replace('T', ' ').replace('Z', ''),
       },
       signer,
@@ -104,7 +110,12 @@ export function createCheckpointer(options: CheckpointerOptions): Checkpointer {
     },
 
     forget(topic, partition) {
-      chains.delete(`${topic}\u0000${partition}`);
+      // After what was recorded before: a checkpoint in flight would otherwise land after the
+      // chain was reloaded from the store, and the next one would cover its rows again.
+      const key = `${topic}\u0000${partition}`;
+      void locked(key, async () => {
+        chains.delete(key);
+      });
     },
 
     async checkpointDue() {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAuditBatchWriter, EMPTY_CHAIN, migrate, nextChainHash, type AuditInsert } from '../src/index.ts';
+import { createAuditBatchWriter, EMPTY_CHAIN, migrate, nextChainHash, type AuditInsert, type Checkpointer } from '../src/index.ts';
 import { delivered, toolCallEvents, uniqueContext } from './support/audit-events.ts';
 import { openTempStore, queryRows, type TempStore } from './support/temp-store.ts';
 
@@ -153,6 +153,32 @@ describe('a batch stored as several inserts', () => {
     failing = false;
     expect(await writer.write(topic, batch)).toEqual({ inserted: 18, alreadyStored: 0 });
     expectOneUnbrokenChain(await storedRows(topic), 18);
+  });
+
+  it('hands the stored rows to the checkpointer in chain order without waiting for a checkpoint', async () => {
+    const topic = `audit-inserts-${randomUUID()}`;
+    const recorded: number[][] = [];
+    const signing = Promise.withResolvers<void>();
+    const checkpointer: Checkpointer = {
+      recordStored: async (_topic, _partition, links) => {
+        recorded.push(links.map((link) => link.seq));
+        await signing.promise;
+      },
+      forget: () => undefined,
+      checkpointDue: async () => undefined,
+      checkpointAll: async () => undefined,
+    };
+    const writer = createAuditBatchWriter({ connection: store.connection, logger, checkpointer, maxRowsPerInsert: 4 });
+    const events = delivered(Array.from({ length: 2 }, () => toolCallEvents(uniqueContext())).flat());
+
+    // Two inserts, the first checkpoint still being signed: the batch is stored all the same.
+    expect(await writer.write(topic, events)).toEqual({ inserted: 6, alreadyStored: 0 });
+    expect(recorded).toEqual([
+      [0, 1, 2, 3],
+      [4, 5],
+    ]);
+    signing.resolve();
+    expectOneUnbrokenChain(await storedRows(topic), 6);
   });
 
   it('stores the partitions of one batch that continue where they were as one insert', async () => {

@@ -4,7 +4,8 @@
  * Run: npm run bench:ingest   (starts its own Kafka broker on 127.0.0.1 and a chDB store in a
  * temporary directory; ends by itself; runs with UV_THREADPOOL_SIZE=16, as ./gatehouse runs the roles). BENCH_EVENTS, BENCH_PARTITIONS, BENCH_FRESHNESS_SECONDS
  * and BENCH_FRESHNESS_RATE change the load; BENCH_FETCH_PARTITION_MIB, BENCH_FETCH_MIB and
- * BENCH_MAX_ROWS the fetch and insert sizes (default: what the audit-ingest role uses).
+ * BENCH_MAX_ROWS the fetch and insert sizes (default: what the audit-ingest role uses);
+ * BENCH_CHECKPOINTS=off signs no checkpoints (the role signs one every 1,000 events of a partition).
  * The machine is often shared: run it several times and read the range.
  */
 import { randomUUID } from 'node:crypto';
@@ -30,6 +31,8 @@ const FRESHNESS_SECONDS = Number(process.env['BENCH_FRESHNESS_SECONDS'] ?? 10);
  * the first insert sent instead credited the window with whatever was fetched before it.)
  */
 const STEADY_FROM = 0.1;
+/** BENCH_CHECKPOINTS=off leaves checkpoints out, to see what signing them costs. */
+const CHECKPOINTS = process.env['BENCH_CHECKPOINTS'] !== 'off';
 /** One event in this many is a probe whose freshness is measured. */
 const PROBE_EVERY = 50;
 /** Time the steady producer takes to build its events before the first is due to be sent. */
@@ -238,7 +241,7 @@ async function main() {
 
     const stats = timedInserts(connection);
     // Signed checkpoints as the audit-ingest role writes them by default (every 1,000 events of a partition).
-    const checkpoints = { signer: signerFromKeyFile(path.join(work, 'audit-signing-key.pem'), true), directory: path.join(work, 'checkpoints') };
+    const checkpoints = CHECKPOINTS ? { signer: signerFromKeyFile(path.join(work, 'audit-signing-key.pem'), true), directory: path.join(work, 'checkpoints') } : undefined;
     const ingest = createAuditIngest({ bus, topics, connection, logger, group: `bench-${randomUUID()}`, maxRowsPerInsert: MAX_ROWS_PER_INSERT, checkpoints });
     const loopBefore = performance.eventLoopUtilization();
     const cpuBefore = process.cpuUsage();
@@ -320,7 +323,7 @@ async function main() {
     freshness.sort((a, b) => a - b);
 
     const row = (label: string, value: string) => console.log(`${label.padEnd(44)}${value}`);
-    console.log(`audit ingest: Kafka (1 broker, ${PARTITIONS} partitions) → audit-ingest (kafkajs bus) → chDB, one process, ${EVENTS} events of ${Math.round(bytes / EVENTS)} bytes, signed checkpoints`);
+    console.log(`audit ingest: Kafka (1 broker, ${PARTITIONS} partitions) → audit-ingest (kafkajs bus) → chDB, one process, ${EVENTS} events of ${Math.round(bytes / EVENTS)} bytes, ${CHECKPOINTS ? 'signed checkpoints' : 'no checkpoints'}`);
     row('produce backlog (kafkajs, acks=all)', `${(EVENTS / produceSeconds).toFixed(0)} events/s`);
     row('fetch size per partition / in all', `${FETCH_PARTITION_BYTES / MIB} MiB / ${FETCH_BYTES / MIB} MiB`);
     row('ingest from cold (start → all queryable)', `${(EVENTS / coldSeconds).toFixed(0)} events/s  (${coldSeconds.toFixed(2)} s; joining the group ${joinSeconds.toFixed(2)} s)`);

@@ -74,9 +74,11 @@ export function openChdbStoreConnection(path: string): Connection<Readable> {
   /** An `INSERT … FORMAT <JSON format>` sent with its rows as a byte stream goes to the raw insert too, without a copy into SQL. */
   async function exec(params: ExecParams): Promise<ExecResult> {
     if (params.values !== undefined && INSERT_STATEMENT.test(params.query)) {
-      const settings = { ...EMBEDDED_INSERT_SETTINGS, ...params.clickhouse_settings };
-      const raw = rawInsertOf(params.query, await bytesOf(params.values), settings);
+      const body = await bytesOf(params.values);
+      const raw = rawInsertOf(params.query, body, { ...EMBEDDED_INSERT_SETTINGS, ...params.clickhouse_settings });
       if (raw !== undefined) return { ...(await runRawInsert(raw, params.query_id)), stream: Readable.from([]) };
+      // The body was read here; the general path gets it again.
+      return withSettingsScope(params.clickhouse_settings, (session) => session.exec({ ...params, values: Readable.from([body], { objectMode: false }) }));
     }
     return withSettingsScope(params.clickhouse_settings, (session) => session.exec(params));
   }

@@ -45,13 +45,15 @@ export function encodeAuditRows(rows: readonly AuditEventRow[] | readonly Chaine
   return { payload, rows: rows.length, chained };
 }
 
-/** Encoded rows of several inserts of one kind (all chained, or none) as one. */
+/** Encoded rows of several inserts as one; they must be of one kind (all chained, or none), as they share a column list. */
 export function joinEncodedRows(parts: readonly EncodedAuditRows[]): EncodedAuditRows {
   if (parts.length === 1) return parts[0]!;
+  const chained = parts[0]?.chained ?? false;
+  if (parts.some((part) => part.chained !== chained)) throw new TypeError('cannot join chained and unchained audit rows into one insert');
   return {
     payload: Buffer.concat(parts.map((part) => part.payload)),
     rows: parts.reduce((sum, part) => sum + part.rows, 0),
-    chained: parts.every((part) => part.chained),
+    chained,
   };
 }
 

@@ -51,7 +51,8 @@ function rootOfLevel(nodes: Buffer, count: number): Buffer {
     let written = 0;
     for (let i = 0; i + 1 < count; i += 2) {
       nodes.copy(pair, 1, i * HASH_BYTES, (i + 2) * HASH_BYTES);
-      hash('sha256', pair, 'buffer').copy(nodes, written * HASH_BYTES);
+      // As hex, written back: Node returns a digest as hex about twice as fast as a Buffer.
+      nodes.write(hash('sha256', pair, 'hex'), written * HASH_BYTES, HASH_BYTES, 'hex');
       written += 1;
     }
     if (count % 2 === 1) {

@@ -29,10 +29,14 @@ export function merkleRoot(leafHashes: readonly Buffer[]): Buffer {
   return rootOfLevel(nodes, leafHashes.length);
 }
 
-/** merkleRoot over leaf hashes written as hex (as the store keeps them), as hex. */
+/** merkleRoot over leaf hashes written as hex (as the store keeps them), as hex; throws for any that is not 64 hex digits. */
 export function merkleRootHex(leafHashes: readonly string[]): string {
   const nodes = Buffer.allocUnsafe(leafHashes.length * HASH_BYTES);
-  leafHashes.forEach((leaf, i) => nodes.write(leaf, i * HASH_BYTES, HASH_BYTES, 'hex'));
+  leafHashes.forEach((leaf, i) => {
+    if (leaf.length !== 2 * HASH_BYTES || nodes.write(leaf, i * HASH_BYTES, HASH_BYTES, 'hex') !== HASH_BYTES) {
+      throw new TypeError(`leaf hash ${i} is not ${HASH_BYTES} bytes of hex`);
+    }
+  });
   return rootOfLevel(nodes, leafHashes.length).toString('hex');
 }
 

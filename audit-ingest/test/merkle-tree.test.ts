@@ -37,6 +37,12 @@ describe('RFC 6962 Merkle tree hash', () => {
     }
   });
 
+  it('refuses a hex leaf hash that is not 32 bytes of hex rather than hashing whatever memory was there', () => {
+    const good = merkleLeafHash('a').toString('hex');
+    expect(() => merkleRootHex([good, 'zz'.repeat(32)])).toThrow(/leaf hash 1 is not 32 bytes of hex/);
+    expect(() => merkleRootHex([good.slice(0, 62)])).toThrow(/leaf hash 0/);
+  });
+
   it('changes when any leaf changes or two leaves swap', () => {
     const leafHashes = LEAVES.map((hex) => merkleLeafHash(Buffer.from(hex, 'hex')));
     const swapped = [...leafHashes];

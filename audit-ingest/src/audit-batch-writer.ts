@@ -3,7 +3,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import type { Logger } from 'pino';
 import type { DeliveredEvent } from '../../events/src/index.ts';
 import { readChainTail } from './chain-tail.ts';
-import type { ChainLink, Checkpointer } from './checkpointer.ts';
+import { chainSegment, type ChainSegment, type Checkpointer } from './checkpointer.ts';
 import { createGroupCommit } from './group-commit.ts';
 import { chainDeliveredEvents, type ChainTail } from './hash-chain.ts';
 import { encodeAuditRows, insertEncodedRows, joinEncodedRows, type EncodedAuditRows } from './insert-audit-rows.ts';
@@ -151,7 +151,7 @@ export function createAuditBatchWriter(options: AuditBatchWriterOptions): AuditB
         inserted += insert.insert.rows;
         // Not waited for: the checkpointer takes a chain's rows in the order given, and the
         // partition's next insert need not wait for a signature and its own insert.
-        void recordForCheckpoint(topic, partition, insert.links);
+        if (insert.segment) void recordForCheckpoint(topic, partition, insert.segment);
       }
       write.settleStored();
     } catch (error) {
@@ -169,9 +169,9 @@ export function createAuditBatchWriter(options: AuditBatchWriterOptions): AuditB
   }
 
   /** The rows are stored whatever happens here: a checkpoint that fails is retried by the next batch or the timer. */
-  async function recordForCheckpoint(topic: string, partition: number, links: readonly ChainLink[]): Promise<void> {
+  async function recordForCheckpoint(topic: string, partition: number, segment: ChainSegment): Promise<void> {
     try {
-      await checkpointer?.recordStored(topic, partition, links);
+      await checkpointer?.recordStored(topic, partition, segment);
     } catch (error) {
       logger.warn({ topic, partition, err: error }, 'audit checkpoint not written; it is retried');
     }
@@ -201,12 +201,12 @@ interface PreparedInsert {
   insert: AuditInsert;
   month: string;
   encoded: EncodedAuditRows;
-  /** The rows' chain positions, for the checkpointer; none without one. */
-  links: readonly ChainLink[];
+  /** What the checkpointer needs of the rows; none without one. */
+  segment?: ChainSegment;
   tail: ChainTail;
 }
 
-function prepareInsert(topic: string, slice: DeliveredEvent[], tail: ChainTail, keepLinks: boolean): PreparedInsert {
+function prepareInsert(topic: string, slice: DeliveredEvent[], tail: ChainTail, forCheckpoint: boolean): PreparedInsert {
   const chained = chainDeliveredEvents(slice, topic, tail);
   return {
     insert: {
@@ -219,7 +219,7 @@ function prepareInsert(topic: string, slice: DeliveredEvent[], tail: ChainTail, 
     },
     month: insertMonth(slice[0]!),
     encoded: encodeAuditRows(chained.rows),
-    links: keepLinks ? chained.rows.map(({ seq, leaf_hash, chain_hash, time }) => ({ seq, leaf_hash, chain_hash, time })) : [],
+    segment: forCheckpoint ? chainSegment(chained.rows, chained.leafHashes) : undefined,
     tail: chained.tail,
   };
 }

@@ -56,27 +56,35 @@ export function checkpointFilePath(directory: string, checkpoint: Pick<Checkpoin
   return join(directory, encodeURIComponent(checkpoint.kafka_topic), String(checkpoint.kafka_partition), `${checkpoint.last_seq.padStart(20, '0')}.json`);
 }
 
+/** `topic/partition/first-last`: the window a checkpoint covers, which names it in a deduplication token. */
+export function checkpointWindow(checkpoint: Pick<Checkpoint, 'kafka_topic' | 'kafka_partition' | 'first_seq' | 'last_seq'>): string {
+  return `${checkpoint.kafka_topic}/${checkpoint.kafka_partition}/${checkpoint.first_seq}-${checkpoint.last_seq}`;
+}
+
 /**
- * Stores a checkpoint in the directory (written to a temporary name, then renamed, so a reader
- * never sees half a file) and in ClickHouse (deduplicated by window, so a retry stores it once).
+ * Stores checkpoints in the directory (each written to a temporary name, then renamed, so a
+ * reader never sees half a file) and in ClickHouse, as one insert deduplicated by `token`, so a
+ * retry stores them once. One insert for several: each costs ClickHouse a part, whatever its size.
  */
-export async function storeCheckpoint(connection: ClickHouseClient, directory: string | undefined, checkpoint: Checkpoint): Promise<void> {
-  const window = `${checkpoint.kafka_topic}/${checkpoint.kafka_partition}/${checkpoint.first_seq}-${checkpoint.last_seq}`;
+export async function storeCheckpoints(connection: ClickHouseClient, directory: string | undefined, checkpoints: readonly Checkpoint[], token: string): Promise<void> {
   try {
     if (directory) {
-      const path = checkpointFilePath(directory, checkpoint);
-      mkdirSync(join(path, '..'), { recursive: true });
-      writeFileSync(`${path}.tmp`, `${JSON.stringify(checkpoint, null, 2)}\n`);
-      renameSync(`${path}.tmp`, path);
+      for (const checkpoint of checkpoints) {
+        const path = checkpointFilePath(directory, checkpoint);
+        mkdirSync(join(path, '..'), { recursive: true });
+        writeFileSync(`${path}.tmp`, `${JSON.stringify(checkpoint, null, 2)}\n`);
+        renameSync(`${path}.tmp`, path);
+      }
     }
     await connection.insert({
       table: AUDIT_CHECKPOINTS_TABLE,
-      values: [checkpoint],
+      values: checkpoints,
       format: 'JSONEachRow',
-      clickhouse_settings: { insert_deduplicate: 1, insert_deduplication_token: `checkpoint/${window}`, async_insert: 0 },
+      clickhouse_settings: { insert_deduplicate: 1, insert_deduplication_token: token, async_insert: 0 },
     });
   } catch (error) {
-    throw new AuditIngestError('GH_ERR_AUDIT_CHECKPOINT_WRITE_FAILED', `storing the checkpoint of ${window} failed: ${describeClickHouseError(error)}`, { cause: error });
+    const windows = checkpoints.map(checkpointWindow).join(', ');
+    throw new AuditIngestError('GH_ERR_AUDIT_CHECKPOINT_WRITE_FAILED', `storing the checkpoints of ${windows} failed: ${describeClickHouseError(error)}`, { cause: error });
   }
 }
 

@@ -1,10 +1,11 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Logger } from 'pino';
 import type { Clock } from '../../events/src/index.ts';
-import { signCheckpoint, storeCheckpoint } from './checkpoint.ts';
+import { checkpointWindow, signCheckpoint, storeCheckpoints, type Checkpoint } from './checkpoint.ts';
 import type { CheckpointSigner } from './checkpoint-keys.ts';
 import type { ChainedAuditEventRow } from './event-row.ts';
-import { merkleRootHex } from './merkle-tree.ts';
+import { createGroupCommit } from './group-commit.ts';
+import { merkleRoot, packLeafHashes } from './merkle-tree.ts';
 import { AUDIT_CHECKPOINTS_TABLE, AUDIT_EVENTS_TABLE } from './migrations.ts';
 
 export interface CheckpointerOptions {
@@ -22,8 +23,8 @@ export interface CheckpointerOptions {
 
 /** Signs checkpoints over the rows the writer stored, per chain (topic and partition). */
 export interface Checkpointer {
-  /** Rows just stored, in chain order; writes a checkpoint when enough are pending. */
-  recordStored(topic: string, partition: number, rows: readonly ChainLink[]): Promise<void>;
+  /** Rows just stored, next in chain order; writes a checkpoint when enough are pending. */
+  recordStored(topic: string, partition: number, stored: ChainSegment): Promise<void>;
   /** Drops what it knows of a chain (after a failed insert): the next rows reload it from ClickHouse. */
   forget(topic: string, partition: number): void;
   /** Checkpoints the chains whose oldest uncovered row has waited `intervalMs`. */
@@ -32,20 +33,50 @@ export interface Checkpointer {
   checkpointAll(): Promise<void>;
 }
 
-/** What a checkpoint needs of a stored row: its place in the chain and its time. */
-export type ChainLink = Pick<ChainedAuditEventRow, 'seq' | 'leaf_hash' | 'chain_hash' | 'time'>;
-
-interface Leaf {
-  seq: number;
-  leaf: string;
-  chain: string;
-  time: string;
+/**
+ * Stored rows of one chain, next to each other, as much as a checkpoint needs of them. Kept until
+ * a checkpoint covers them: a few buffers and strings per insert rather than objects per row,
+ * which would outlive V8's young generation and burden the garbage collector.
+ */
+export interface ChainSegment {
+  firstSeq: number;
+  lastSeq: number;
+  rowCount: number;
+  /** The rows' leaf hashes, 32 bytes each, in chain order. */
+  leafHashes: Buffer;
+  /** The chain hash after the last row. */
+  chainHead: string;
+  /** The earliest and latest row times, in ClickHouse's text form, so that they compare as strings. */
+  firstTime: string;
+  lastTime: string;
 }
+
+/** The segment of `rows` (one chain, in order, at least one) whose leaf hashes are packed in `leafHashes`. */
+export function chainSegment(rows: readonly Pick<ChainedAuditEventRow, 'seq' | 'chain_hash' | 'time'>[], leafHashes: Buffer): ChainSegment {
+  let firstTime = rows[0]!.time;
+  let lastTime = firstTime;
+  for (const { time } of rows) {
+    if (time < firstTime) firstTime = time;
+    if (time > lastTime) lastTime = time;
+  }
+  const last = rows[rows.length - 1]!;
+  return { firstSeq: rows[0]!.seq, lastSeq: last.seq, rowCount: rows.length, leafHashes, chainHead: last.chain_hash, firstTime, lastTime };
+}
+
+interface CheckpointInsert {
+  month: string;
+  insert: { rows: number; token: string };
+  checkpoint: Checkpoint;
+}
+
+const MAX_CHECKPOINTS_PER_INSERT = 1_000;
 
 interface ChainState {
   topic: string;
   partition: number;
-  pending: Leaf[];
+  /** Stored and not yet covered by a checkpoint, in chain order. */
+  pending: ChainSegment[];
+  pendingRows: number;
   pendingSince: number;
 }
 
@@ -54,6 +85,11 @@ export function createCheckpointer(options: CheckpointerOptions): Checkpointer {
   const everyEvents = options.everyEvents ?? 1_000;
   const intervalMs = options.intervalMs ?? 60_000;
   const chains = new Map<string, ChainState>();
+  // The chains stored by one insert of the writer come due together: their checkpoints share an insert.
+  const checkpointInserts = createGroupCommit<CheckpointInsert>(
+    (group, token) => storeCheckpoints(connection, options.directory, group.map(({ checkpoint }) => checkpoint), token),
+    MAX_CHECKPOINTS_PER_INSERT,
+  );
   const locks = new Map<string, Promise<unknown>>();
 
   /** One operation at a time per chain: the writer and the timer both checkpoint. */
@@ -65,47 +101,54 @@ export function createCheckpointer(options: CheckpointerOptions): Checkpointer {
   }
 
   async function write(state: ChainState): Promise<void> {
-    if (state.pending.length === 0) return;
-    const leaves = state.pending;
-    // The same text form throughout, so the earliest and latest compare as strings.
-    let firstTime = leaves[0]!.time;
-    let lastTime = firstTime;
-    for (const { time } of leaves) {
-      if (time < firstTime) firstTime = time;
-      if (time > lastTime) lastTime = time;
+    const segments = state.pending;
+    if (segments.length === 0) return;
+    const first = segments[0]!;
+    const last = segments[segments.length - 1]!;
+    let { firstTime, lastTime } = first;
+    for (const segment of segments) {
+      if (segment.firstTime < firstTime) firstTime = segment.firstTime;
+      if (segment.lastTime > lastTime) lastTime = segment.lastTime;
     }
     const checkpoint = signCheckpoint(
       {
         kafka_topic: state.topic,
         kafka_partition: state.partition,
-        first_seq: String(leaves[0]!.seq),
-        last_seq: String(leaves[leaves.length - 1]!.seq),
-        merkle_root: merkleRootHex(leaves.map((leaf) => leaf.leaf)),
-        chain_head: leaves[leaves.length - 1]!.chain,
+        first_seq: String(first.firstSeq),
+        last_seq: String(last.lastSeq),
+        merkle_root: merkleRoot(segments.map((segment) => segment.leafHashes)).toString('hex'),
+        chain_head: last.chainHead,
         first_time: firstTime,
         last_time: lastTime,
         created_at: new Date(clock.now()).toISOString().replace('T', ' ').replace('Z', ''),
       },
       signer,
     );
-    await storeCheckpoint(connection, options.directory, checkpoint);
+    await checkpointInserts.store({
+      // The checkpoints table is partitioned by the month of last_time, as audit_events by time.
+      month: checkpoint.last_time.slice(0, 7),
+      insert: { rows: 1, token: `checkpoint/${checkpointWindow(checkpoint)}` },
+      checkpoint,
+    });
     state.pending = [];
+    state.pendingRows = 0;
     logger.debug({ topic: state.topic, partition: state.partition, first_seq: checkpoint.first_seq, last_seq: checkpoint.last_seq }, 'audit checkpoint signed');
   }
 
   return {
-    recordStored(topic, partition, rows) {
+    recordStored(topic, partition, stored) {
       const key = `${topic}\u0000${partition}`;
       return locked(key, async () => {
-        if (rows.length === 0) return;
         let state = chains.get(key);
         if (!state) {
-          state = { topic, partition, pending: await uncoveredRows(connection, topic, partition, rows[0]!.seq), pendingSince: clock.now() };
+          const uncovered = await uncoveredRows(connection, topic, partition, stored.firstSeq);
+          state = { topic, partition, pending: uncovered ? [uncovered] : [], pendingRows: uncovered?.rowCount ?? 0, pendingSince: clock.now() };
           chains.set(key, state);
         }
         if (state.pending.length === 0) state.pendingSince = clock.now();
-        for (const row of rows) state.pending.push({ seq: row.seq, leaf: row.leaf_hash, chain: row.chain_hash, time: row.time });
-        if (state.pending.length >= everyEvents) await write(state);
+        state.pending.push(stored);
+        state.pendingRows += stored.rowCount;
+        if (state.pendingRows >= everyEvents) await write(state);
       });
     },
 
@@ -130,7 +173,16 @@ export function createCheckpointer(options: CheckpointerOptions): Checkpointer {
     },
 
     async checkpointAll() {
-      await Promise.all([...chains].map(([key, state]) => locked(key, () => write(state))));
+      // Every chain with work queued, not only those known yet: a chain's first rows wait for
+      // what the store holds uncovered before they are known.
+      await Promise.all(
+        [...locks.keys()].map((key) =>
+          locked(key, async () => {
+            const state = chains.get(key);
+            if (state) await write(state);
+          }),
+        ),
+      );
     },
   };
 }
@@ -139,9 +191,9 @@ export function createCheckpointer(options: CheckpointerOptions): Checkpointer {
  * Rows a previous process stored after its last checkpoint and before `beforeSeq`: the next
  * checkpoint covers them too, so a crash leaves no row outside every signed window.
  */
-async function uncoveredRows(connection: ClickHouseClient, topic: string, partition: number, beforeSeq: number): Promise<Leaf[]> {
+async function uncoveredRows(connection: ClickHouseClient, topic: string, partition: number, beforeSeq: number): Promise<ChainSegment | undefined> {
   const result = await connection.query({
-    query: `SELECT seq, leaf_hash AS leaf, chain_hash AS chain, time
+    query: `SELECT seq, leaf_hash, chain_hash, time
             FROM ${AUDIT_EVENTS_TABLE}
             WHERE kafka_topic = {topic:String} AND kafka_partition = {partition:UInt32} AND leaf_hash != ''
               AND seq < {beforeSeq:UInt64}
@@ -151,5 +203,6 @@ async function uncoveredRows(connection: ClickHouseClient, topic: string, partit
     query_params: { topic, partition, beforeSeq },
     format: 'JSONEachRow',
   });
-  return (await result.json<{ seq: number | string; leaf: string; chain: string; time: string }>()).map((row) => ({ ...row, seq: Number(row.seq) }));
+  const rows = (await result.json<{ seq: number | string; leaf_hash: string; chain_hash: string; time: string }>()).map((row) => ({ ...row, seq: Number(row.seq) }));
+  return rows.length === 0 ? undefined : chainSegment(rows, packLeafHashes(rows.map((row) => row.leaf_hash)));
 }

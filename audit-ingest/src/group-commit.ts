@@ -1,6 +1,6 @@
 import { hash } from 'node:crypto';
 
-/** An insert one partition has ready: atomic on its own (one month), with its own deduplication token. */
+/** An insert ready to go: atomic on its own (one month), with its own deduplication token. */
 export interface GroupableInsert {
   month: string;
   insert: { rows: number; token: string };
@@ -18,11 +18,12 @@ interface Waiting<T> {
 }
 
 /**
- * Sends the inserts that partitions get ready in the same turn of the event loop (the batches of
- * one fetch) as one ClickHouse insert each month, of at most `maxRows` rows. Every insert costs
- * ClickHouse a new part, written to disk and merged later, whatever its size: a consumer of six
- * partitions otherwise sends six inserts for each fetch, and under a steady load those fixed
- * costs, not the rows, decided how soon an event became queryable.
+ * Sends the inserts that get ready in the same turn of the event loop (the batches of one fetch,
+ * or the checkpoints they bring due) as one ClickHouse insert each month, of at most `maxRows`
+ * rows. Every insert costs ClickHouse a new part, written to disk and merged later, whatever its
+ * size: a consumer of six partitions otherwise sends six inserts for each fetch (and six
+ * checkpoints), and under a steady load those fixed costs, not the rows, decided how soon an
+ * event became queryable.
  *
  * A group stays atomic: its inserts are of one month (one part in one partition of the table), so
  * a crash leaves each partition's stored rows a prefix of its log, as for a single insert. Its

@@ -2,7 +2,7 @@ import { hash } from 'node:crypto';
 import type { DeliveredEvent } from '../../events/src/index.ts';
 import { canonicalJson } from './canonical-json.ts';
 import { toAuditEventRow, type AuditEventRow, type ChainedAuditEventRow } from './event-row.ts';
-import { merkleLeafHashHex } from './merkle-tree.ts';
+import { HASH_BYTES, merkleLeafHashHex } from './merkle-tree.ts';
 
 /** Where a chain stands: the last sequence number given out and the chain hash after it. */
 export interface ChainTail {
@@ -76,8 +76,15 @@ function parseBody(body: string): unknown {
   }
 }
 
-/** Gives each row the next position of the chain that ends at `tail`; returns the rows and the new tail. */
-export function extendChain(rows: readonly AuditEventRow[], tail: ChainTail): { rows: ChainedAuditEventRow[]; tail: ChainTail } {
+/** Rows given their chain positions, the chain's new tail, and the rows' leaf hashes packed side by side (for a checkpoint). */
+export interface ChainedRows {
+  rows: ChainedAuditEventRow[];
+  tail: ChainTail;
+  leafHashes: Buffer;
+}
+
+/** Gives each row the next position of the chain that ends at `tail`. */
+export function extendChain(rows: readonly AuditEventRow[], tail: ChainTail): ChainedRows {
   return chainRecords(rows.map((row) => ({ ...row })), tail, canonicalEventRecord);
 }
 
@@ -86,7 +93,7 @@ export function extendChain(rows: readonly AuditEventRow[], tail: ChainTail): { 
  * extendChain gives for their rows, without parsing each body back (this runs for every stored
  * event): a new row's body is already canonical.
  */
-export function chainDeliveredEvents(events: readonly DeliveredEvent[], topic: string, tail: ChainTail): { rows: ChainedAuditEventRow[]; tail: ChainTail } {
+export function chainDeliveredEvents(events: readonly DeliveredEvent[], topic: string, tail: ChainTail): ChainedRows {
   const rows = events.map((delivered) => toAuditEventRow(delivered, topic));
   return chainRecords(rows, tail, (row) => canonicalRecordWithBody(row, row.body));
 }
@@ -96,16 +103,18 @@ export function chainDeliveredEvents(events: readonly DeliveredEvent[], topic: s
  * which Node's one-shot hash returns much faster than a Buffer, and each link is hashed from one
  * reused 64-byte buffer: this runs for every stored event.
  */
-function chainRecords(rows: AuditEventRow[], tail: ChainTail, recordOf: (row: AuditEventRow) => string): { rows: ChainedAuditEventRow[]; tail: ChainTail } {
+function chainRecords(rows: AuditEventRow[], tail: ChainTail, recordOf: (row: AuditEventRow) => string): ChainedRows {
   let seq = tail.seq;
   let chainHash = tail.chainHash;
-  const link = Buffer.alloc(64);
+  const link = Buffer.alloc(2 * HASH_BYTES);
+  const leafHashes = Buffer.allocUnsafe(rows.length * HASH_BYTES);
   const chained = new Array<ChainedAuditEventRow>(rows.length);
   for (let i = 0; i < rows.length; i += 1) {
     const row = rows[i]! as ChainedAuditEventRow;
     const leafHash = merkleLeafHashHex(recordOf(row));
-    link.write(chainHash, 0, 32, 'hex');
-    link.write(leafHash, 32, 32, 'hex');
+    link.write(chainHash, 0, HASH_BYTES, 'hex');
+    link.write(leafHash, HASH_BYTES, HASH_BYTES, 'hex');
+    link.copy(leafHashes, i * HASH_BYTES, HASH_BYTES);
     chainHash = hash('sha256', link, 'hex');
     seq += 1;
     row.seq = seq;
@@ -113,5 +122,5 @@ function chainRecords(rows: AuditEventRow[], tail: ChainTail, recordOf: (row: Au
     row.chain_hash = chainHash;
     chained[i] = row;
   }
-  return { rows: chained, tail: { seq, chainHash } };
+  return { rows: chained, tail: { seq, chainHash }, leafHashes };
 }

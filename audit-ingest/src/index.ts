@@ -15,7 +15,7 @@ export {
 export { applyRetention, retentionDaysOf, MIN_RETENTION_DAYS, type RetentionResult } from './retention.ts';
 export { toAuditEventRow, decisionOf, type AuditEventRow, type ChainedAuditEventRow } from './event-row.ts';
 export { canonicalJson } from './canonical-json.ts';
-export { merkleLeafHash, merkleLeafHashHex, merkleRoot, merkleRootHex } from './merkle-tree.ts';
+export { merkleLeafHash, merkleLeafHashHex, merkleRoot, packLeafHashes } from './merkle-tree.ts';
 export {
   canonicalEventRecord,
   eventLeafHash,
@@ -39,7 +39,6 @@ export {
   checkpointStatement,
   checkpointFilePath,
   signCheckpoint,
-  storeCheckpoint,
   readCheckpoints,
   publishPublicKey,
   type Checkpoint,

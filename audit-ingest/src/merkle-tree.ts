@@ -20,24 +20,31 @@ function leafInput(data: Buffer | string): Buffer | string {
 
 const LEAF_PREFIX = Buffer.of(0x00);
 
-const HASH_BYTES = 32;
+export const HASH_BYTES = 32;
 
-/** MTH(D[n]) of RFC 6962 section 2.1 over leaf hashes already computed with `merkleLeafHash`. */
+/**
+ * MTH(D[n]) of RFC 6962 section 2.1 over leaf hashes already computed with `merkleLeafHash`:
+ * 32 bytes each, one to a Buffer or packed side by side (as the writer keeps a checkpoint's).
+ */
 export function merkleRoot(leafHashes: readonly Buffer[]): Buffer {
-  const nodes = Buffer.allocUnsafe(leafHashes.length * HASH_BYTES);
-  leafHashes.forEach((leaf, i) => leaf.copy(nodes, i * HASH_BYTES));
-  return rootOfLevel(nodes, leafHashes.length);
+  for (const chunk of leafHashes) {
+    if (chunk.length % HASH_BYTES !== 0) throw new TypeError(`leaf hashes are ${HASH_BYTES} bytes each, not a ${chunk.length}-byte buffer`);
+  }
+  // A copy: the reduction writes each level over the one below.
+  const nodes = Buffer.concat(leafHashes);
+  return rootOfLevel(nodes, nodes.length / HASH_BYTES);
 }
 
-/** merkleRoot over leaf hashes written as hex (as the store keeps them), as hex; throws for any that is not 64 hex digits. */
-export function merkleRootHex(leafHashes: readonly string[]): string {
-  const nodes = Buffer.allocUnsafe(leafHashes.length * HASH_BYTES);
-  leafHashes.forEach((leaf, i) => {
-    if (leaf.length !== 2 * HASH_BYTES || nodes.write(leaf, i * HASH_BYTES, HASH_BYTES, 'hex') !== HASH_BYTES) {
+/** Leaf hashes written as hex (as the store keeps them), packed for merkleRoot; throws for any that is not 64 hex digits. */
+export function packLeafHashes(hexLeafHashes: readonly string[]): Buffer {
+  const packed = Buffer.allocUnsafe(hexLeafHashes.length * HASH_BYTES);
+  hexLeafHashes.forEach((leaf, i) => {
+    // Checked, or the bytes not written would be hashed into a signed root.
+    if (leaf.length !== 2 * HASH_BYTES || packed.write(leaf, i * HASH_BYTES, HASH_BYTES, 'hex') !== HASH_BYTES) {
       throw new TypeError(`leaf hash ${i} is not ${HASH_BYTES} bytes of hex`);
     }
   });
-  return rootOfLevel(nodes, leafHashes.length).toString('hex');
+  return packed;
 }
 
 /**

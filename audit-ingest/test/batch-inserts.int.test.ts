@@ -160,8 +160,8 @@ describe('a batch stored as several inserts', () => {
     const recorded: number[][] = [];
     const signing = Promise.withResolvers<void>();
     const checkpointer: Checkpointer = {
-      recordStored: async (_topic, _partition, links) => {
-        recorded.push(links.map((link) => link.seq));
+      recordStored: async (_topic, _partition, segment) => {
+        recorded.push([segment.firstSeq, segment.lastSeq]);
         await signing.promise;
       },
       forget: () => undefined,
@@ -174,7 +174,7 @@ describe('a batch stored as several inserts', () => {
     // Two inserts, the first checkpoint still being signed: the batch is stored all the same.
     expect(await writer.write(topic, events)).toEqual({ inserted: 6, alreadyStored: 0 });
     expect(recorded).toEqual([
-      [0, 1, 2, 3],
+      [0, 3],
       [4, 5],
     ]);
     signing.resolve();

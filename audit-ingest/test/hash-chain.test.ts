@@ -64,4 +64,9 @@ describe('per-partition hash chain', () => {
     expect(second.tail).toEqual({ seq: 2, chainHash: all[2]!.chain_hash });
     expect(extendChain(rows, EMPTY_CHAIN).rows).toEqual(all);
   });
+
+  it('packs the leaf hashes of the rows in chain order, for the checkpoint that covers them', () => {
+    const chained = extendChain(rows, EMPTY_CHAIN);
+    expect(chained.leafHashes.toString('hex')).toBe(chained.rows.map((row) => row.leaf_hash).join(''));
+  });
 });

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { merkleLeafHash, merkleRoot, merkleRootHex } from '../src/index.ts';
+import { merkleLeafHash, merkleRoot, packLeafHashes } from '../src/index.ts';
 
 // The Certificate Transparency reference tree (RFC 6962): leaf inputs and the root of each prefix.
 const LEAVES = ['', '00', '10', '2021', '3031', '40414243', '5051525354555657', '606162636465666768696a6b6c6d6e6f'];
@@ -20,7 +20,11 @@ describe('RFC 6962 Merkle tree hash', () => {
   it.each(ROOTS.map((root, size) => [size, root] as const))('matches the reference root of %i leaves', (size, root) => {
     const leafHashes = LEAVES.slice(0, size).map((hex) => merkleLeafHash(Buffer.from(hex, 'hex')));
     expect(merkleRoot(leafHashes).toString('hex')).toBe(root);
-    expect(merkleRootHex(leafHashes.map((leaf) => leaf.toString('hex')))).toBe(root);
+    const packed = packLeafHashes(leafHashes.map((leaf) => leaf.toString('hex')));
+    expect(merkleRoot([packed]).toString('hex')).toBe(root);
+    // Packed in uneven runs, as a checkpoint gathers the inserts it covers.
+    expect(merkleRoot([packed.subarray(0, 32 * Math.floor(size / 3)), packed.subarray(32 * Math.floor(size / 3))]).toString('hex')).toBe(root);
+    expect(packed.toString('hex'), 'the leaves are left as they were').toBe(Buffer.concat(leafHashes).toString('hex'));
   });
 
   it('gives the root the RFC 6962 split defines for sizes that are not powers of two', () => {
@@ -39,8 +43,12 @@ describe('RFC 6962 Merkle tree hash', () => {
 
   it('refuses a hex leaf hash that is not 32 bytes of hex rather than hashing whatever memory was there', () => {
     const good = merkleLeafHash('a').toString('hex');
-    expect(() => merkleRootHex([good, 'zz'.repeat(32)])).toThrow(/leaf hash 1 is not 32 bytes of hex/);
-    expect(() => merkleRootHex([good.slice(0, 62)])).toThrow(/leaf hash 0/);
+    expect(() => packLeafHashes([good, 'zz'.repeat(32)])).toThrow(/leaf hash 1 is not 32 bytes of hex/);
+    expect(() => packLeafHashes([good.slice(0, 62)])).toThrow(/leaf hash 0/);
+  });
+
+  it('refuses leaf hashes that are not whole 32-byte hashes', () => {
+    expect(() => merkleRoot([Buffer.alloc(32), Buffer.alloc(31)])).toThrow(/32 bytes each, not a 31-byte buffer/);
   });
 
   it('changes when any leaf changes or two leaves swap', () => {

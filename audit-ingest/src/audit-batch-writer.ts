@@ -35,8 +35,8 @@ export interface AuditBatchWriterOptions {
   table?: string;
   /**
    * Largest insert; see insert-cuts.ts. Default 20,000: ClickHouse stores a few large inserts much
-   * faster than many small ones (fewer parts to write and merge), and a batch of one partition of
-   * an AUDIT_INGEST_FETCH fetch (about 16,000 events of 500 bytes) fits one insert.
+   * faster than many small ones (fewer parts to write and merge), and the batches of five
+   * partitions of an AUDIT_INGEST_FETCH fetch (about 4,000 events of 500 bytes each) fit one.
    */
   maxRowsPerInsert?: number;
   /** Signs checkpoints over the stored rows; none leaves the chain unsigned. */
@@ -122,27 +122,16 @@ export function createAuditBatchWriter(options: AuditBatchWriterOptions): AuditB
   async function writePartition(topic: string, events: DeliveredEvent[]): Promise<AuditBatchWriteResult> {
     const { partition } = events[0]!;
     const key = `${topic}\u0000${partition}`;
+    const bounds = { count: events.length, first_offset: events[0]!.offset, last_offset: events[events.length - 1]!.offset };
     const previous = writes.get(key);
-    const write = newPartitionWrite(BigInt(events[events.length - 1]!.offset));
+    const write = newPartitionWrite(BigInt(bounds.last_offset));
     writes.set(key, write);
-    const continues = previous !== undefined && BigInt(events[0]!.offset) === previous.lastOffset + 1n;
+    const continues = previous !== undefined && BigInt(bounds.first_offset) === previous.lastOffset + 1n;
     let inserted = 0;
     try {
-      let fresh = events;
-      let tail: ChainTail;
-      if (continues) {
-        tail = await previous.prepared;
-      } else {
-        // What is stored is settled only once the write before has ended, whichever way.
-        await previous?.stored.catch(() => undefined);
-        fresh = await dropStored(connection, table, topic, events);
-        tail = await readChainTail(connection, table, topic, partition);
-      }
-      const inserts: PreparedInsert[] = [];
-      for (const slice of cutInserts(fresh, maxRows)) {
-        inserts.push(prepareInsert(topic, slice, tail, checkpointer !== undefined));
-        tail = inserts[inserts.length - 1]!.tail;
-      }
+      // The events end here: from now on only their encoded rows are kept, while the inserts
+      // before them land. Kept as objects that long, they would burden the garbage collector.
+      const { inserts, tail } = await prepareInserts(topic, events, previous, continues);
       write.settlePrepared(tail);
       // Chained on before the write before was acknowledged; stored only after it, and never if it failed.
       if (continues) await previous.stored;
@@ -160,12 +149,38 @@ export function createAuditBatchWriter(options: AuditBatchWriterOptions): AuditB
       checkpointer?.forget(topic, partition);
       throw error;
     }
-    const result = { inserted, alreadyStored: events.length - inserted };
-    logger.debug(
-      { topic, partition, first_offset: events[0]!.offset, last_offset: events[events.length - 1]!.offset, ...result },
-      'audit batch stored',
-    );
+    const result = { inserted, alreadyStored: bounds.count - inserted };
+    logger.debug({ topic, partition, first_offset: bounds.first_offset, last_offset: bounds.last_offset, ...result }, 'audit batch stored');
     return result;
+  }
+
+  /**
+   * The rows of `events` not yet stored, chained on from where the partition's chain ends and
+   * encoded, cut into inserts; and the chain tail after them. A batch that continues the write
+   * before chains on from it at once; any other first checks what the store holds.
+   */
+  async function prepareInserts(
+    topic: string,
+    events: DeliveredEvent[],
+    previous: PartitionWrite | undefined,
+    continues: boolean,
+  ): Promise<{ inserts: PreparedInsert[]; tail: ChainTail }> {
+    let fresh = events;
+    let tail: ChainTail;
+    if (continues) {
+      tail = await previous!.prepared;
+    } else {
+      // What is stored is settled only once the write before has ended, whichever way.
+      await previous?.stored.catch(() => undefined);
+      fresh = await dropStored(connection, table, topic, events);
+      tail = await readChainTail(connection, table, topic, events[0]!.partition);
+    }
+    const inserts: PreparedInsert[] = [];
+    for (const slice of cutInserts(fresh, maxRows)) {
+      inserts.push(prepareInsert(topic, slice, tail, checkpointer !== undefined));
+      tail = inserts[inserts.length - 1]!.tail;
+    }
+    return { inserts, tail };
   }
 
   /** The rows are stored whatever happens here: a checkpoint that fails is retried by the next batch or the timer. */

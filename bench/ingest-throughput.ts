@@ -10,7 +10,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -101,19 +101,58 @@ async function produce(producer: Producer, topic: string, messages: Array<{ key:
  * JavaScript thread, so these say how close a run came to using the machine up.
  */
 function cpuMs(pid?: number): number {
-  const TICK_MS = 10;
   try {
     if (pid === undefined) {
       const [, ...ticks] = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/).map(Number);
       const [user, nice, system, , , irq, softirq, steal] = ticks as number[];
       return (user! + nice! + system! + irq! + softirq! + steal!) * TICK_MS;
     }
-    // Fields after the parenthesized command name: utime and stime are the 12th and 13th.
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+    return statCpuMs(`/proc/${pid}/stat`);
   } catch {
     return Number.NaN;
   }
+}
+
+const TICK_MS = 10;
+
+/** utime + stime of a /proc/…/stat file: the 12th and 13th fields after the parenthesized command name. */
+function statCpuMs(file: string): number {
+  const fields = readFileSync(file, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+}
+
+/**
+ * CPU time of this process's threads by name, pools summed (ms); empty where there is no /proc.
+ * Node names its threads (MainThread, V8Worker for the garbage collector's and compiler's
+ * helpers, libuv-worker for the pool that runs chDB's calls), and so does ClickHouse.
+ */
+function threadCpuMs(): Map<string, number> {
+  const byName = new Map<string, number>();
+  let tids: string[] = [];
+  try {
+    tids = readdirSync('/proc/self/task');
+  } catch {
+    return byName;
+  }
+  for (const tid of tids) {
+    try {
+      const name = readFileSync(`/proc/self/task/${tid}/comm`, 'utf8').trim().replace(/[\d:/ -]+$/, '');
+      byName.set(name, (byName.get(name) ?? 0) + statCpuMs(`/proc/self/task/${tid}/stat`));
+    } catch {
+      // A thread that ended between listing and reading: left out.
+    }
+  }
+  return byName;
+}
+
+/** The threads' CPU per event between two readings, busiest first, those of 0.1 µs or more. */
+function perThread(before: Map<string, number>, after: Map<string, number>, events: number): string {
+  return [...after]
+    .map(([name, ms]) => [name, ((ms - (before.get(name) ?? 0)) * 1000) / events] as const)
+    .filter(([, us]) => us >= 0.1)
+    .sort((a, b) => b[1] - a[1])
+    .map(([name, us]) => `${name} ${us.toFixed(1)}`)
+    .join(', ');
 }
 
 /** The store's client, with every insert timed: where ingest spends its time. */
@@ -247,6 +286,7 @@ async function main() {
     const cpuBefore = process.cpuUsage();
     const machineBefore = cpuMs();
     const brokerBefore = cpuMs(kafka.pid);
+    const threadsBefore = threadCpuMs();
     t0 = performance.now();
     await ingest.start();
     const joinSeconds = (performance.now() - t0) / 1000;
@@ -263,6 +303,7 @@ async function main() {
     const machineNow = cpuMs();
     const machineMs = machineNow - machineBefore;
     const brokerMs = cpuMs(kafka.pid) - brokerBefore;
+    const threadsAfter = threadCpuMs();
     const coldSeconds = (tEnd - t0) / 1000;
     // The events stored after the steady mark, over the time they took.
     const steadyEvents = EVENTS - (steadyMark?.stored ?? 0);
@@ -334,6 +375,7 @@ async function main() {
     row('  wall time with an insert in flight', `${(bulkStats.busyMs / 1000).toFixed(2)} s (${((bulkStats.busyMs / 1000 / coldSeconds) * 100).toFixed(0)} % of the run)`);
     row('  dedup lookups (queries)', `${bulkStats.queries}, ${(bulkStats.queryMs / 1000).toFixed(2)} s`);
     row('  CPU of this process per event (all threads)', `${((cpu.user + cpu.system) / EVENTS).toFixed(1)} µs, ${((cpu.user + cpu.system) / 1e6 / coldSeconds).toFixed(2)} cores (the broker is another process)`);
+    row('    by thread (µs per event)', perThread(threadsBefore, threadsAfter, EVENTS));
     row('  CPU of the Kafka broker per event', `${((brokerMs * 1000) / EVENTS).toFixed(1)} µs, ${(brokerMs / 1000 / coldSeconds).toFixed(2)} cores`);
     row('  CPU of the whole machine per event', `${((machineMs * 1000) / EVENTS).toFixed(1)} µs, ${(machineMs / 1000 / coldSeconds).toFixed(2)} of ${availableParallelism()} cores busy`);
     row(`    from ${STEADY_FROM * 100} % stored on`, `${((sustainedMachineMs * 1000) / steadyEvents).toFixed(1)} µs, ${(sustainedMachineMs / 1000 / ingestSeconds).toFixed(2)} of ${availableParallelism()} cores busy`);

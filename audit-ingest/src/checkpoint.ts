@@ -62,12 +62,20 @@ export function checkpointWindow(checkpoint: Pick<Checkpoint, 'kafka_topic' | 'k
 }
 
 /**
- * Stores checkpoints in the directory (each written to a temporary name, then renamed, so a
- * reader never sees half a file) and in ClickHouse, as one insert deduplicated by `token`, so a
- * retry stores them once. One insert for several: each costs ClickHouse a part, whatever its size.
+ * Stores checkpoints in ClickHouse, as one insert deduplicated by `token` so that a retry stores
+ * them once (one insert for several: each costs ClickHouse a part, whatever its size), then in
+ * the directory, each written to a temporary name and renamed so that a reader never sees half a
+ * file. Files only after the insert: a failed insert is retried over a longer window, and a file
+ * left from the first try would name a checkpoint the store never got.
  */
 export async function storeCheckpoints(connection: ClickHouseClient, directory: string | undefined, checkpoints: readonly Checkpoint[], token: string): Promise<void> {
   try {
+    await connection.insert({
+      table: AUDIT_CHECKPOINTS_TABLE,
+      values: checkpoints,
+      format: 'JSONEachRow',
+      clickhouse_settings: { insert_deduplicate: 1, insert_deduplication_token: token, async_insert: 0 },
+    });
     if (directory) {
       for (const checkpoint of checkpoints) {
         const path = checkpointFilePath(directory, checkpoint);
@@ -76,12 +84,6 @@ export async function storeCheckpoints(connection: ClickHouseClient, directory: 
         renameSync(`${path}.tmp`, path);
       }
     }
-    await connection.insert({
-      table: AUDIT_CHECKPOINTS_TABLE,
-      values: checkpoints,
-      format: 'JSONEachRow',
-      clickhouse_settings: { insert_deduplicate: 1, insert_deduplication_token: token, async_insert: 0 },
-    });
   } catch (error) {
     const windows = checkpoints.map(checkpointWindow).join(', ');
     throw new AuditIngestError('GH_ERR_AUDIT_CHECKPOINT_WRITE_FAILED', `storing the checkpoints of ${windows} failed: ${describeClickHouseError(error)}`, { cause: error });

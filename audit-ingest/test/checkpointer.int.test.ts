@@ -28,6 +28,8 @@ describe('the checkpointer', () => {
   let store: TempStore;
   /** Inserts sent to audit_checkpoints, through the real connection. */
   let checkpointInserts = 0;
+  /** How many of the next inserts into audit_checkpoints fail, as a store that is briefly down. */
+  let failingCheckpointInserts = 0;
   let connection: ClickHouseClient;
 
   beforeAll(async () => {
@@ -36,7 +38,13 @@ describe('the checkpointer', () => {
     const insert = store.connection.insert.bind(store.connection);
     connection = Object.assign(Object.create(store.connection) as ClickHouseClient, {
       insert: ((params) => {
-        if (params.table === 'audit_checkpoints') checkpointInserts += 1;
+        if (params.table === 'audit_checkpoints') {
+          checkpointInserts += 1;
+          if (failingCheckpointInserts > 0) {
+            failingCheckpointInserts -= 1;
+            return Promise.reject(new Error('the store is briefly down'));
+          }
+        }
         return insert(params);
       }) as ClickHouseClient['insert'],
     });
@@ -93,6 +101,25 @@ describe('the checkpointer', () => {
 
     expect(await checkpointsOf(topic)).toEqual([{ kafka_partition: 0, first_seq: '0', last_seq: '7' }]);
     const report = await verifyAuditTrail({ connection: store.connection, verifier });
+    expect(report.problems).toEqual([]);
+  });
+
+  it('leaves no file for a checkpoint whose insert failed; the retry covers its rows, and verify finds nothing amiss', async () => {
+    const topic = `audit-checkpoints-${randomUUID()}`;
+    const directory = mkdtempSync(join(tmpdir(), 'gatehouse-checkpoints-'));
+    const checkpointer = createCheckpointer({ connection, signer, directory, everyEvents: 3, clock: systemClock, logger });
+    const writer = createAuditBatchWriter({ connection, logger, checkpointer });
+
+    // The checkpoint of seq 0..2 fails to store; the next rows bring the window to 0..5.
+    failingCheckpointInserts = 1;
+    await writer.write(topic, callsOn(0, 1));
+    await writer.write(topic, callsOn(0, 1, 3));
+    await checkpointer.checkpointAll();
+    expect(failingCheckpointInserts).toBe(0);
+
+    expect(await checkpointsOf(topic)).toEqual([{ kafka_partition: 0, first_seq: '0', last_seq: '5' }]);
+    expect(readdirSync(join(directory, encodeURIComponent(topic), '0'))).toEqual([`${'5'.padStart(20, '0')}.json`]);
+    const report = await verifyAuditTrail({ connection: store.connection, verifier, checkpointDirectory: directory });
     expect(report.problems).toEqual([]);
   });
 });

@@ -5,7 +5,7 @@ import { checkpointWindow, signCheckpoint, storeCheckpoints, type Checkpoint } f
 import type { CheckpointSigner } from './checkpoint-keys.ts';
 import type { ChainedAuditEventRow } from './event-row.ts';
 import { createGroupCommit } from './group-commit.ts';
-import { merkleRoot, packLeafHashes } from './merkle-tree.ts';
+import { HASH_BYTES, merkleRoot, packLeafHashes } from './merkle-tree.ts';
 import { AUDIT_CHECKPOINTS_TABLE, AUDIT_EVENTS_TABLE } from './migrations.ts';
 
 export interface CheckpointerOptions {
@@ -41,7 +41,6 @@ export interface Checkpointer {
 export interface ChainSegment {
   firstSeq: number;
   lastSeq: number;
-  rowCount: number;
   /** The rows' leaf hashes, 32 bytes each, in chain order. */
   leafHashes: Buffer;
   /** The chain hash after the last row. */
@@ -60,7 +59,14 @@ export function chainSegment(rows: readonly Pick<ChainedAuditEventRow, 'seq' | '
     if (time > lastTime) lastTime = time;
   }
   const last = rows[rows.length - 1]!;
-  return { firstSeq: rows[0]!.seq, lastSeq: last.seq, rowCount: rows.length, leafHashes, chainHead: last.chain_hash, firstTime, lastTime };
+  return { firstSeq: rows[0]!.seq, lastSeq: last.seq, leafHashes, chainHead: last.chain_hash, firstTime, lastTime };
+}
+
+/** How many rows the segments hold: a chain has a few pending, one per insert since its last checkpoint. */
+function rowsIn(segments: readonly ChainSegment[]): number {
+  let rows = 0;
+  for (const segment of segments) rows += segment.leafHashes.length / HASH_BYTES;
+  return rows;
 }
 
 interface CheckpointInsert {
@@ -76,7 +82,6 @@ interface ChainState {
   partition: number;
   /** Stored and not yet covered by a checkpoint, in chain order. */
   pending: ChainSegment[];
-  pendingRows: number;
   pendingSince: number;
 }
 
@@ -131,7 +136,6 @@ export function createCheckpointer(options: CheckpointerOptions): Checkpointer {
       checkpoint,
     });
     state.pending = [];
-    state.pendingRows = 0;
     logger.debug({ topic: state.topic, partition: state.partition, first_seq: checkpoint.first_seq, last_seq: checkpoint.last_seq }, 'audit checkpoint signed');
   }
 
@@ -142,13 +146,12 @@ export function createCheckpointer(options: CheckpointerOptions): Checkpointer {
         let state = chains.get(key);
         if (!state) {
           const uncovered = await uncoveredRows(connection, topic, partition, stored.firstSeq);
-          state = { topic, partition, pending: uncovered ? [uncovered] : [], pendingRows: uncovered?.rowCount ?? 0, pendingSince: clock.now() };
+          state = { topic, partition, pending: uncovered ? [uncovered] : [], pendingSince: clock.now() };
           chains.set(key, state);
         }
         if (state.pending.length === 0) state.pendingSince = clock.now();
         state.pending.push(stored);
-        state.pendingRows += stored.rowCount;
-        if (state.pendingRows >= everyEvents) await write(state);
+        if (rowsIn(state.pending) >= everyEvents) await write(state);
       });
     },
 

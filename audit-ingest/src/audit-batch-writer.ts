@@ -1,24 +1,14 @@
-import { hash } from 'node:crypto';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Logger } from 'pino';
-import type { DeliveredEvent } from '../../events/src/index.ts';
+import { consumedEvents, decodeRecords, encodeEvent, type DeliveredEvent, type DeliveredRecord, type RecordBatchResult } from '../../events/src/index.ts';
 import { readChainTail } from './chain-tail.ts';
-import { chainSegment, type ChainSegment, type Checkpointer } from './checkpointer.ts';
+import type { ChainSegment, Checkpointer } from './checkpointer.ts';
 import { createGroupCommit } from './group-commit.ts';
-import { chainDeliveredEvents, type ChainTail } from './hash-chain.ts';
-import { encodeAuditRows, insertEncodedRows, joinEncodedRows, type EncodedAuditRows } from './insert-audit-rows.ts';
-import { cutInserts, insertMonth } from './insert-cuts.ts';
+import type { ChainTail } from './hash-chain.ts';
+import { createInsertPreparer } from './insert-preparer.ts';
+import { insertEncodedRows, joinEncodedRows } from './insert-audit-rows.ts';
 import { AUDIT_EVENTS_TABLE } from './migrations.ts';
-
-/** One insert the writer is about to send, or has just had acknowledged. */
-export interface AuditInsert {
-  topic: string;
-  partition: number;
-  firstOffset: string;
-  lastOffset: string;
-  rows: number;
-  token: string;
-}
+import type { AuditInsert, PreparedBatch, PreparedInsert } from './prepare-inserts.ts';
 
 /**
  * Points at which a test can stop the process, to show that a crash anywhere loses and duplicates
@@ -50,9 +40,16 @@ export interface AuditBatchWriteResult {
   alreadyStored: number;
 }
 
+/** What storing a batch of records found: the records that are not valid events are neither stored nor counted above. */
+export interface AuditRecordsWriteResult extends AuditBatchWriteResult, RecordBatchResult {}
+
 export interface AuditBatchWriter {
-  /** Stores a delivered batch exactly once; resolves only after ClickHouse acknowledged it. */
+  /** Stores a delivered batch of records exactly once; resolves only after ClickHouse acknowledged it. */
+  writeRecords(topic: string, records: DeliveredRecord[]): Promise<AuditRecordsWriteResult>;
+  /** writeRecords for events at hand, as the bus would deliver them. */
   write(topic: string, batch: DeliveredEvent[]): Promise<AuditBatchWriteResult>;
+  /** Ends the thread that prepares rows; writes still in progress fail. */
+  close(): Promise<void>;
 }
 
 /**
@@ -107,7 +104,8 @@ function newPartitionWrite(lastOffset: bigint): PartitionWrite {
 export function createAuditBatchWriter(options: AuditBatchWriterOptions): AuditBatchWriter {
   const { connection, logger, checkpointer, hooks } = options;
   const table = options.table ?? AUDIT_EVENTS_TABLE;
-  const maxRows = options.maxRowsPerInsert ?? 20_000;
+  const prepareOptions = { maxRows: options.maxRowsPerInsert ?? 20_000, forCheckpoint: checkpointer !== undefined };
+  const preparer = createInsertPreparer();
   /**
    * Per topic and partition, the last write handed over; dropped when it fails, so that the next
    * one first checks what is stored.
@@ -117,25 +115,25 @@ export function createAuditBatchWriter(options: AuditBatchWriterOptions): AuditB
     for (const { insert } of group) await hooks?.beforeInsert?.(insert);
     await insertEncodedRows(connection, table, joinEncodedRows(group.map((prepared) => prepared.encoded)), token);
     for (const { insert } of group) await hooks?.afterInsert?.(insert);
-  }, maxRows);
+  }, prepareOptions.maxRows);
 
-  async function writePartition(topic: string, events: DeliveredEvent[]): Promise<AuditBatchWriteResult> {
-    const { partition } = events[0]!;
+  async function writePartition(topic: string, records: DeliveredRecord[]): Promise<AuditRecordsWriteResult> {
+    const { partition } = records[0]!;
     const key = `${topic}\u0000${partition}`;
-    const bounds = { count: events.length, first_offset: events[0]!.offset, last_offset: events[events.length - 1]!.offset };
+    const bounds = { count: records.length, first_offset: records[0]!.offset, last_offset: records[records.length - 1]!.offset };
     const previous = writes.get(key);
     const write = newPartitionWrite(BigInt(bounds.last_offset));
     writes.set(key, write);
     const continues = previous !== undefined && BigInt(bounds.first_offset) === previous.lastOffset + 1n;
     let inserted = 0;
+    let prepared: PreparedBatch;
     try {
-      // The events end here: from now on only their encoded rows are kept, while the inserts
-      // before them land. Kept as objects that long, they would burden the garbage collector.
-      const { inserts, tail } = await prepareInserts(topic, events, previous, continues);
-      write.settlePrepared(tail);
+      // From here on only the rows' encoded bytes are kept, while the inserts before them land.
+      prepared = await prepareInserts(topic, records, previous, continues);
+      write.settlePrepared(prepared.tail);
       // Chained on before the write before was acknowledged; stored only after it, and never if it failed.
       if (continues) await previous.stored;
-      for (const insert of inserts) {
+      for (const insert of prepared.inserts) {
         await groupCommit.store(insert);
         inserted += insert.insert.rows;
         // Not waited for: the checkpointer takes a chain's rows in the order given, and the
@@ -149,38 +147,25 @@ export function createAuditBatchWriter(options: AuditBatchWriterOptions): AuditB
       checkpointer?.forget(topic, partition);
       throw error;
     }
-    const result = { inserted, alreadyStored: bounds.count - inserted };
-    logger.debug({ topic, partition, first_offset: bounds.first_offset, last_offset: bounds.last_offset, ...result }, 'audit batch stored');
-    return result;
+    const { rejected, consumed } = prepared;
+    const result = { inserted, alreadyStored: bounds.count - inserted - rejected.length };
+    logger.debug({ topic, partition, first_offset: bounds.first_offset, last_offset: bounds.last_offset, ...result, rejected: rejected.length }, 'audit batch stored');
+    return { ...result, rejected, consumed };
   }
 
   /**
-   * The rows of `events` not yet stored, chained on from where the partition's chain ends and
+   * The rows of `records` not yet stored, chained on from where the partition's chain ends and
    * encoded, cut into inserts; and the chain tail after them. A batch that continues the write
    * before chains on from it at once; any other first checks what the store holds.
    */
-  async function prepareInserts(
-    topic: string,
-    events: DeliveredEvent[],
-    previous: PartitionWrite | undefined,
-    continues: boolean,
-  ): Promise<{ inserts: PreparedInsert[]; tail: ChainTail }> {
-    let fresh = events;
-    let tail: ChainTail;
-    if (continues) {
-      tail = await previous!.prepared;
-    } else {
-      // What is stored is settled only once the write before has ended, whichever way.
-      await previous?.stored.catch(() => undefined);
-      fresh = await dropStored(connection, table, topic, events);
-      tail = await readChainTail(connection, table, topic, events[0]!.partition);
-    }
-    const inserts: PreparedInsert[] = [];
-    for (const slice of cutInserts(fresh, maxRows)) {
-      inserts.push(prepareInsert(topic, slice, tail, checkpointer !== undefined));
-      tail = inserts[inserts.length - 1]!.tail;
-    }
-    return { inserts, tail };
+  async function prepareInserts(topic: string, records: DeliveredRecord[], previous: PartitionWrite | undefined, continues: boolean): Promise<PreparedBatch> {
+    if (continues) return preparer.prepare(topic, records, await previous!.prepared, prepareOptions);
+    // What is stored is settled only once the write before has ended, whichever way.
+    await previous?.stored.catch(() => undefined);
+    const { fresh, positions, consumed } = await dropStored(connection, table, topic, records);
+    const tail = await readChainTail(connection, table, topic, records[0]!.partition);
+    const prepared = await preparer.prepare(topic, fresh, tail, prepareOptions);
+    return { ...prepared, rejected: prepared.rejected.map(({ index, reason }) => ({ index: positions[index]!, reason })), consumed };
   }
 
   /** The rows are stored whatever happens here: a checkpoint that fails is retried by the next batch or the timer. */
@@ -192,71 +177,70 @@ export function createAuditBatchWriter(options: AuditBatchWriterOptions): AuditB
     }
   }
 
+  async function writeRecords(topic: string, records: DeliveredRecord[]): Promise<AuditRecordsWriteResult> {
+    const partitions = byPartition(records);
+    // Side by side, so that the partitions' inserts are grouped; each settles before the batch fails.
+    const results = await Promise.allSettled(partitions.map(({ records: ofPartition }) => writePartition(topic, ofPartition)));
+    const total: AuditRecordsWriteResult = { inserted: 0, alreadyStored: 0, rejected: [], consumed: consumedEvents([]) };
+    results.forEach((result, i) => {
+      if (result.status === 'rejected') throw result.reason;
+      const { inserted, alreadyStored, rejected, consumed } = result.value;
+      const { positions } = partitions[i]!;
+      total.inserted += inserted;
+      total.alreadyStored += alreadyStored;
+      total.rejected.push(...rejected.map(({ index, reason }) => ({ index: positions[index]!, reason })));
+      total.consumed = joinConsumed(total.consumed, consumed);
+    });
+    return total;
+  }
+
   return {
+    writeRecords,
     async write(topic, batch) {
-      // Side by side, so that the partitions' inserts are grouped; each settles before the batch fails.
-      const results = await Promise.allSettled(byPartition(batch).map((events) => writePartition(topic, events)));
-      const total: AuditBatchWriteResult = { inserted: 0, alreadyStored: 0 };
-      for (const result of results) {
-        if (result.status === 'rejected') throw result.reason;
-        total.inserted += result.value.inserted;
-        total.alreadyStored += result.value.alreadyStored;
-      }
-      return total;
+      const { inserted, alreadyStored } = await writeRecords(
+        topic,
+        batch.map(({ event, partition, offset }) => ({ partition, offset, value: encodeEvent(event) })),
+      );
+      return { inserted, alreadyStored };
     },
+    close: () => preparer.close(),
   };
 }
 
 /**
- * One insert with its rows chained on from the tail before it, and the tail after it. The rows
- * are encoded at once: an insert waits for the ones before it, and its rows, kept as objects
- * meanwhile, would outlive the young generation and burden the garbage collector.
+ * The records of `records` (one partition, in offset order) not yet in the table, also without
+ * repeats inside the batch, and where each sits in `records`; and what the batch consumed. A
+ * redelivery comes back at the offsets it was stored from, so only the rows at the batch's offsets
+ * of its partition are read — a range the time bounds prune to the batch's days — and their ids
+ * compared: the same offsets can name other events when the in-process bus restarted its offsets
+ * at 0. Records that are not valid events stay, for the preparer to reject.
  */
-interface PreparedInsert {
-  insert: AuditInsert;
-  month: string;
-  encoded: EncodedAuditRows;
-  /** What the checkpointer needs of the rows; none without one. */
-  segment?: ChainSegment;
-  tail: ChainTail;
+async function dropStored(
+  connection: ClickHouseClient,
+  table: string,
+  topic: string,
+  records: DeliveredRecord[],
+): Promise<{ fresh: DeliveredRecord[]; positions: number[]; consumed: RecordBatchResult['consumed'] }> {
+  const { delivered, rejected } = decodeRecords(records);
+  const seen = delivered.length > 0 ? await storedIds(connection, table, topic, delivered) : new Set<string>();
+  const poison = new Set(rejected.map(({ index }) => index));
+  const fresh: DeliveredRecord[] = [];
+  const positions: number[] = [];
+  let next = 0;
+  records.forEach((record, index) => {
+    if (!poison.has(index)) {
+      const id = delivered[next++]!.event.id.toLowerCase();
+      if (seen.has(id)) return;
+      seen.add(id);
+    }
+    fresh.push(record);
+    positions.push(index);
+  });
+  return { fresh, positions, consumed: consumedEvents(delivered.map(({ event }) => event)) };
 }
 
-function prepareInsert(topic: string, slice: DeliveredEvent[], tail: ChainTail, forCheckpoint: boolean): PreparedInsert {
-  const chained = chainDeliveredEvents(slice, topic, tail);
-  return {
-    insert: {
-      topic,
-      partition: slice[0]!.partition,
-      firstOffset: slice[0]!.offset,
-      lastOffset: slice[slice.length - 1]!.offset,
-      rows: slice.length,
-      token: insertDeduplicationToken(topic, slice),
-    },
-    month: insertMonth(slice[0]!),
-    encoded: encodeAuditRows(chained.rows),
-    segment: forCheckpoint ? chainSegment(chained.rows, chained.leafHashes) : undefined,
-    tail: chained.tail,
-  };
-}
-
-/** `topic/partition/first-last/hash of the event ids`: the same events at the same place give the same token. */
-export function insertDeduplicationToken(topic: string, events: DeliveredEvent[]): string {
-  // One-shot over the ids, each followed by a newline.
-  let ids = '';
-  for (const { event } of events) ids += `${event.id}\n`;
-  const first = events[0];
-  const last = events[events.length - 1];
-  return `${topic}/${first?.partition ?? 0}/${first?.offset ?? ''}-${last?.offset ?? ''}/${hash('sha256', ids, 'hex').slice(0, 32)}`;
-}
-
-/**
- * The events of `events` (one partition, in offset order) not yet in the table, also without
- * repeats inside the batch. A redelivery comes back at the offsets it was stored from, so only
- * the rows at the batch's offsets of its partition are read — a range the time bounds prune to
- * the batch's days — and their ids compared: the same offsets can name other events when the
- * in-process bus restarted its offsets at 0.
- */
-async function dropStored(connection: ClickHouseClient, table: string, topic: string, events: DeliveredEvent[]): Promise<DeliveredEvent[]> {
+/** The ids stored at the offsets of `events`. */
+async function storedIds(connection: ClickHouseClient, table: string, topic: string, events: DeliveredEvent[]): Promise<Set<string>> {
   let from = Infinity;
   let to = -Infinity;
   for (const { event } of events) {
@@ -273,21 +257,25 @@ async function dropStored(connection: ClickHouseClient, table: string, topic: st
     query_params: { from, to, topic, partition: events[0]!.partition, first: events[0]!.offset, last: events[events.length - 1]!.offset },
     format: 'JSONEachRow',
   });
-  const seen = new Set((await result.json<{ id: string }>()).map((row) => row.id));
-  return events.filter(({ event }) => {
-    const id = event.id.toLowerCase();
-    if (seen.has(id)) return false;
-    seen.add(id);
-    return true;
-  });
+  return new Set((await result.json<{ id: string }>()).map((row) => row.id));
 }
 
-function byPartition(batch: DeliveredEvent[]): DeliveredEvent[][] {
-  const partitions = new Map<number, DeliveredEvent[]>();
-  for (const delivered of batch) {
-    const events = partitions.get(delivered.partition) ?? [];
-    events.push(delivered);
-    partitions.set(delivered.partition, events);
-  }
+/** The records of each partition, in order, with where each sits in `records`. */
+function byPartition(records: DeliveredRecord[]): Array<{ records: DeliveredRecord[]; positions: number[] }> {
+  const partitions = new Map<number, { records: DeliveredRecord[]; positions: number[] }>();
+  records.forEach((record, index) => {
+    let ofPartition = partitions.get(record.partition);
+    if (!ofPartition) partitions.set(record.partition, (ofPartition = { records: [], positions: [] }));
+    ofPartition.records.push(record);
+    ofPartition.positions.push(index);
+  });
   return [...partitions.values()];
+}
+
+function joinConsumed(a: RecordBatchResult['consumed'], b: RecordBatchResult['consumed']): RecordBatchResult['consumed'] {
+  if (a.types.length === 0) return b;
+  const times = new Float64Array(a.times.length + b.times.length);
+  times.set(a.times);
+  times.set(b.times, a.times.length);
+  return { types: [...a.types, ...b.types], times };
 }

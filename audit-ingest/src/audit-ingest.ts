@@ -87,13 +87,13 @@ export function createAuditIngest(options: AuditIngestOptions): AuditIngest {
       if (subscription) return;
       const { applied } = await migrate(connection, log);
       await bus.ensureTopics([topics.audit, deadLetterTopic]);
-      subscription = await bus.subscribe({ topic: topics.audit, group, fromBeginning: true, deadLetterTopic, fetchAhead: true }, async (batch) => {
-        if (batch.length === 0) return;
-        // Not the batch itself: the writer lets go of its events once their rows are encoded.
-        const about = { events: batch.length, partition: batch[0]!.partition, first_offset: batch[0]!.offset };
+      subscription = await bus.subscribeRecords({ topic: topics.audit, group, fromBeginning: true, deadLetterTopic, fetchAhead: true }, async (records) => {
+        // Not the records themselves: the writer lets go of them once their rows are encoded.
+        const about = { records: records.length, partition: records[0]?.partition, first_offset: records[0]?.offset };
         try {
-          const result = await writer.write(topics.audit, batch);
-          log.debug({ events: about.events, ...result }, 'audit batch ingested');
+          const result = await writer.writeRecords(topics.audit, records);
+          log.debug({ records: about.records, inserted: result.inserted, already_stored: result.alreadyStored, rejected: result.rejected.length }, 'audit batch ingested');
+          return result;
         } catch (error) {
           log.warn({ ...about, err: error }, 'audit batch not stored; it will be delivered again');
           throw error;
@@ -110,6 +110,7 @@ export function createAuditIngest(options: AuditIngestOptions): AuditIngest {
       subscription = undefined;
       clearInterval(timer);
       await stopping?.stop();
+      await writer.close();
       await checkpointer?.checkpointAll().catch((error: unknown) => log.warn({ err: error }, 'final audit checkpoint not written'));
     },
   };

@@ -18,12 +18,13 @@ interface Waiting<T> {
 }
 
 /**
- * Sends the inserts that get ready in the same turn of the event loop (the batches of one fetch,
- * or the checkpoints they bring due) as one ClickHouse insert each month, of at most `maxRows`
- * rows. Every insert costs ClickHouse a new part, written to disk and merged later, whatever its
- * size: a consumer of six partitions otherwise sends six inserts for each fetch (and six
- * checkpoints), and under a steady load those fixed costs, not the rows, decided how soon an
- * event became queryable.
+ * Sends the inserts that get ready while the previous ones are being stored (or, when none are, in
+ * the same turn of the event loop) as one ClickHouse insert each month, of at most `maxRows` rows.
+ * Every insert costs ClickHouse a new part, written to disk and merged later, whatever its size: a
+ * consumer of six partitions otherwise sends six inserts for each fetch (and six checkpoints), and
+ * under a steady load those fixed costs, not the rows, decided how soon an event became queryable.
+ * Waiting for the inserts in flight, rather than for the end of a turn only, keeps the partitions'
+ * batches together when they get ready at different moments (prepared on another thread).
  *
  * A group stays atomic: its inserts are of one month (one part in one partition of the table), so
  * a crash leaves each partition's stored rows a prefix of its log, as for a single insert. Its
@@ -35,24 +36,43 @@ export function createGroupCommit<T extends GroupableInsert>(
   maxRows: number,
 ): GroupCommit<T> {
   let waiting: Array<Waiting<T>> = [];
+  let inFlight = 0;
+  let scheduled = false;
+
+  /**
+   * At the end of the turn, so that inserts made ready by the acknowledgement that ended the last
+   * send (the next batches of its partitions) join the next one.
+   */
+  function schedule(): void {
+    if (scheduled || inFlight > 0 || waiting.length === 0) return;
+    scheduled = true;
+    setImmediate(sendWaiting);
+  }
 
   function sendWaiting(): void {
+    scheduled = false;
     const ready = waiting;
     waiting = [];
     for (const group of groupsOf(ready, maxRows)) {
       const inserts = group.map((entry) => entry.insert);
-      send(inserts, groupToken(inserts)).then(
-        () => group.forEach((entry) => entry.resolve()),
-        (error: unknown) => group.forEach((entry) => entry.reject(error)),
-      );
+      inFlight += 1;
+      send(inserts, groupToken(inserts))
+        .then(
+          () => group.forEach((entry) => entry.resolve()),
+          (error: unknown) => group.forEach((entry) => entry.reject(error)),
+        )
+        .finally(() => {
+          inFlight -= 1;
+          schedule();
+        });
     }
   }
 
   return {
     store(insert) {
       return new Promise<void>((resolve, reject) => {
-        if (waiting.length === 0) setImmediate(sendWaiting);
         waiting.push({ insert, resolve, reject });
+        schedule();
       });
     },
   };

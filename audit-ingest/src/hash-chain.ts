@@ -1,6 +1,7 @@
 import { hash } from 'node:crypto';
 import type { DeliveredEvent } from '../../events/src/index.ts';
 import { canonicalJson } from './canonical-json.ts';
+import { grown, ownedPrefix } from './byte-buffers.ts';
 import { toAuditEventRow, type AuditEventRow, type ChainedAuditEventRow } from './event-row.ts';
 import { HASH_BYTES, merkleLeafHashHex } from './merkle-tree.ts';
 
@@ -85,7 +86,9 @@ export interface ChainedRows {
 
 /** Gives each row the next position of the chain that ends at `tail`. */
 export function extendChain(rows: readonly AuditEventRow[], tail: ChainTail): ChainedRows {
-  return chainRecords(rows.map((row) => ({ ...row })), tail, canonicalEventRecord);
+  const chain = createChainExtension(tail, rows.length, canonicalEventRecord);
+  const chained = rows.map((row) => chain.add({ ...row }));
+  return { rows: chained, tail: chain.tail(), leafHashes: chain.leafHashes() };
 }
 
 /**
@@ -94,33 +97,55 @@ export function extendChain(rows: readonly AuditEventRow[], tail: ChainTail): Ch
  * event): a new row's body is already canonical.
  */
 export function chainDeliveredEvents(events: readonly DeliveredEvent[], topic: string, tail: ChainTail): ChainedRows {
-  const rows = events.map((delivered) => toAuditEventRow(delivered, topic));
-  return chainRecords(rows, tail, (row) => canonicalRecordWithBody(row, row.body));
+  const chain = createChainExtension(tail, events.length);
+  const rows = events.map((delivered) => chain.add(toAuditEventRow(delivered, topic)));
+  return { rows, tail: chain.tail(), leafHashes: chain.leafHashes() };
+}
+
+/** A chain being extended one row at a time (see createChainExtension). */
+export interface ChainExtension {
+  /** Gives `row` (extended in place) the next position of the chain. */
+  add(row: AuditEventRow): ChainedAuditEventRow;
+  /** Where the chain stands after the rows added. */
+  tail(): ChainTail;
+  /** The leaf hashes of the rows added, packed side by side, in a buffer of their own. */
+  leafHashes(): Buffer;
 }
 
 /**
- * Gives `rows` (which it extends in place) their chain positions. Hashes are written as hex,
- * which Node's one-shot hash returns much faster than a Buffer, and each link is hashed from one
- * reused 64-byte buffer: this runs for every stored event.
+ * Extends the chain that ends at `tail` row by row, so that a row can be encoded and let go as
+ * soon as it is chained. Each row's record is `recordOf(row)`; by default that of a new row, whose
+ * body is already canonical. Hashes are written as hex, which Node's one-shot hash returns much
+ * faster than a Buffer, and each link is hashed from one reused 64-byte buffer: this runs for
+ * every stored event. `rows` is how many are expected; more may come, at the cost of a copy.
  */
-function chainRecords(rows: AuditEventRow[], tail: ChainTail, recordOf: (row: AuditEventRow) => string): ChainedRows {
+export function createChainExtension(
+  tail: ChainTail,
+  rows: number,
+  recordOf: (row: AuditEventRow) => string = (row) => canonicalRecordWithBody(row, row.body),
+): ChainExtension {
   let seq = tail.seq;
   let chainHash = tail.chainHash;
+  let added = 0;
   const link = Buffer.alloc(2 * HASH_BYTES);
-  const leafHashes = Buffer.allocUnsafe(rows.length * HASH_BYTES);
-  const chained = new Array<ChainedAuditEventRow>(rows.length);
-  for (let i = 0; i < rows.length; i += 1) {
-    const row = rows[i]! as ChainedAuditEventRow;
-    const leafHash = merkleLeafHashHex(recordOf(row));
-    link.write(chainHash, 0, HASH_BYTES, 'hex');
-    link.write(leafHash, HASH_BYTES, HASH_BYTES, 'hex');
-    link.copy(leafHashes, i * HASH_BYTES, HASH_BYTES);
-    chainHash = hash('sha256', link, 'hex');
-    seq += 1;
-    row.seq = seq;
-    row.leaf_hash = leafHash;
-    row.chain_hash = chainHash;
-    chained[i] = row;
-  }
-  return { rows: chained, tail: { seq, chainHash }, leafHashes };
+  let packed: Buffer = Buffer.allocUnsafeSlow(Math.max(1, rows) * HASH_BYTES);
+  return {
+    add(row) {
+      const chained = row as ChainedAuditEventRow;
+      const leafHash = merkleLeafHashHex(recordOf(row));
+      link.write(chainHash, 0, HASH_BYTES, 'hex');
+      link.write(leafHash, HASH_BYTES, HASH_BYTES, 'hex');
+      if ((added + 1) * HASH_BYTES > packed.length) packed = grown(packed, (added + 1) * HASH_BYTES);
+      link.copy(packed, added * HASH_BYTES, HASH_BYTES);
+      added += 1;
+      chainHash = hash('sha256', link, 'hex');
+      seq += 1;
+      chained.seq = seq;
+      chained.leaf_hash = leafHash;
+      chained.chain_hash = chainHash;
+      return chained;
+    },
+    tail: () => ({ seq, chainHash }),
+    leafHashes: () => ownedPrefix(packed, added * HASH_BYTES),
+  };
 }

@@ -55,13 +55,13 @@ export {
 export { createCheckpointer, type Checkpointer, type CheckpointerOptions } from './checkpointer.ts';
 export {
   createAuditBatchWriter,
-  insertDeduplicationToken,
   type AuditBatchWriter,
   type AuditBatchWriterOptions,
   type AuditBatchWriteResult,
-  type AuditInsert,
+  type AuditRecordsWriteResult,
   type AuditWriteHooks,
 } from './audit-batch-writer.ts';
+export { insertDeduplicationToken, prepareBatch, type AuditInsert, type PreparedBatch } from './prepare-inserts.ts';
 export {
   createAuditIngest,
   DEFAULT_AUDIT_INGEST_GROUP,

@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { AuditIngestError, describeClickHouseError } from './errors.ts';
+import { grown, ownedPrefix } from './byte-buffers.ts';
 import type { AuditEventRow, ChainedAuditEventRow } from './event-row.ts';
 
 const ROW_COLUMNS = [
@@ -41,9 +42,50 @@ export interface EncodedAuditRows {
  */
 export function encodeAuditRows(rows: readonly AuditEventRow[] | readonly ChainedAuditEventRow[]): EncodedAuditRows {
   const chained = rows.length > 0 && 'seq' in rows[0]!;
-  const payload = chained ? encodeRows(rows as readonly ChainedAuditEventRow[], chainedRowValues) : encodeRows(rows, rowValues);
-  return { payload, rows: rows.length, chained };
+  const encoder = chained ? createChainedRowEncoder(rows.length) : createRowEncoder(rows.length, rowValues, false);
+  for (const row of rows) encoder.add(row as ChainedAuditEventRow);
+  return encoder.finish();
 }
+
+/** Rows encoded one at a time into the body of one insert, each let go once written. */
+export interface RowEncoder<Row> {
+  add(row: Row): void;
+  finish(): EncodedAuditRows;
+}
+
+/** A RowEncoder of chained rows, for about `expectedRows` of them. */
+export function createChainedRowEncoder(expectedRows: number): RowEncoder<ChainedAuditEventRow> {
+  return createRowEncoder(expectedRows, chainedRowValues, true);
+}
+
+/**
+ * JSONCompactEachRow text, one line per row, in one Buffer. Each line is one native
+ * JSON.stringify of the row's values, written straight into the buffer, which grows as needed and
+ * is cut to size at the end (in memory of its own, so that it can move between threads). The
+ * client's own insert encodes an array of rows into a string per row, joins those into one string
+ * and then encodes that as UTF-8: two more copies of every row on the JavaScript thread.
+ */
+function createRowEncoder<Row>(expectedRows: number, valuesOf: (row: Row) => unknown[], chained: boolean): RowEncoder<Row> {
+  let payload: Buffer = Buffer.allocUnsafeSlow(Math.max(1, expectedRows) * EXPECTED_ROW_BYTES);
+  let at = 0;
+  let rows = 0;
+  return {
+    add(row) {
+      const line = JSON.stringify(valuesOf(row));
+      // A UTF-16 unit takes at most 3 bytes of UTF-8: room enough without measuring the line.
+      const most = at + 3 * line.length + 1;
+      if (most > payload.length) payload = grown(payload, most);
+      at += payload.write(line, at);
+      payload[at] = NEWLINE;
+      at += 1;
+      rows += 1;
+    },
+    finish: () => ({ payload: ownedPrefix(payload, at), rows, chained }),
+  };
+}
+
+/** About what one chained row of a tool call's events takes; a batch of larger ones grows its buffer once or twice. */
+const EXPECTED_ROW_BYTES = 1024;
 
 /** Encoded rows of several inserts as one; they must be of one kind (all chained, or none), as they share a column list. */
 export function joinEncodedRows(parts: readonly EncodedAuditRows[]): EncodedAuditRows {
@@ -91,31 +133,6 @@ export async function insertEncodedRows(connection: ClickHouseClient, table: str
       `inserting ${encoded.rows} audit events into ${table} failed: ${describeClickHouseError(error)}`,
     );
   }
-}
-
-/**
- * JSONCompactEachRow text of `rows`, one line each, in one Buffer. Each line is one native
- * JSON.stringify of the row's values, written into a Buffer sized for all of them. The client's
- * own insert encodes an array of rows into a string per row, joins those into one string and then
- * encodes that as UTF-8: two more copies of every row on the JavaScript thread, into fresh memory
- * the size of the insert (tens of megabytes at full load).
- */
-function encodeRows<Row>(rows: readonly Row[], valuesOf: (row: Row) => unknown[]): Buffer {
-  const lines = new Array<string>(rows.length);
-  let bytes = 0;
-  for (let i = 0; i < rows.length; i += 1) {
-    const line = JSON.stringify(valuesOf(rows[i]!));
-    lines[i] = line;
-    bytes += Buffer.byteLength(line) + 1;
-  }
-  const payload = Buffer.allocUnsafe(bytes);
-  let at = 0;
-  for (const line of lines) {
-    at += payload.write(line, at);
-    payload[at] = NEWLINE;
-    at += 1;
-  }
-  return payload;
 }
 
 const NEWLINE = 0x0a;

@@ -14,8 +14,7 @@ export function cutInserts(events: readonly DeliveredEvent[], maxRows: number): 
   let currentMonth = '';
   for (const delivered of events) {
     const month = insertMonth(delivered);
-    const boundary = current.length > 0 && (month !== currentMonth || isMultipleOf(delivered.offset, maxRows) || current.length >= maxRows);
-    if (boundary) {
+    if (cutsBefore(current.length, currentMonth, delivered.offset, month, maxRows)) {
       inserts.push(current);
       current = [];
     }
@@ -24,6 +23,11 @@ export function cutInserts(events: readonly DeliveredEvent[], maxRows: number): 
   }
   if (current.length > 0) inserts.push(current);
   return inserts;
+}
+
+/** Whether an insert of `rows` events of `month` ends before the event at `offset`, of `nextMonth` (see cutInserts). */
+export function cutsBefore(rows: number, month: string, offset: string, nextMonth: string, maxRows: number): boolean {
+  return rows > 0 && (nextMonth !== month || isMultipleOf(offset, maxRows) || rows >= maxRows);
 }
 
 /** The monthly partition of the table an event is stored in. */

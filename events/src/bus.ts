@@ -14,6 +14,35 @@ export interface DeliveredEvent {
  */
 export type BatchHandler = (batch: DeliveredEvent[]) => Promise<void>;
 
+/** A record as delivered to a consumer that decodes events itself (Bus.subscribeRecords). */
+export interface DeliveredRecord {
+  partition: number;
+  /** Offset within the partition, as a decimal string. */
+  offset: string;
+  /** The record's value: an encoded event (codec.ts), unless something else wrote to the topic. */
+  value: Buffer;
+}
+
+/** A record of a batch that is not a valid event: its index in the batch, and why. */
+export interface RejectedRecord {
+  index: number;
+  reason: string;
+}
+
+/** What a RecordBatchHandler found in its batch. */
+export interface RecordBatchResult {
+  /** Records that are not valid events; the bus sends them to the dead-letter topic before it commits the batch. */
+  rejected: RejectedRecord[];
+  /** The type and time (epoch ms) of each valid event, in order: what consumption metrics are made of. */
+  consumed: { types: string[]; times: Float64Array };
+}
+
+/**
+ * Processes one batch of records, in order, as a BatchHandler does, decoding them itself (for
+ * instance on another thread), and says which records were not valid events.
+ */
+export type RecordBatchHandler = (batch: DeliveredRecord[]) => Promise<RecordBatchResult>;
+
 export interface SubscribeOptions {
   topic: string;
   /** Consumer group: each event goes to one member of each group. */
@@ -55,6 +84,8 @@ export interface Bus {
   publish(topic: string, event: Event): Promise<void>;
   /** Resolves once the subscription is consuming, so anything published afterwards reaches it. */
   subscribe(options: SubscribeOptions, handler: BatchHandler): Promise<Subscription>;
+  /** As subscribe, for a handler that takes the records undecoded. */
+  subscribeRecords(options: SubscribeOptions, handler: RecordBatchHandler): Promise<Subscription>;
   /** Creates the topics that do not exist yet. */
   ensureTopics(topics: string[]): Promise<void>;
   /** Removes a topic; used for a gateway instance's reply topic at shutdown. */

@@ -1,3 +1,4 @@
+import type { BatchHandler, DeliveredEvent, DeliveredRecord, RecordBatchHandler, RecordBatchResult, RejectedRecord } from './bus.ts';
 import { EventSchema, type Event } from './events.ts';
 
 export class EventDecodeError extends Error {
@@ -22,4 +23,59 @@ export function decodeEvent(raw: Buffer | string): Event {
     throw new EventDecodeError(`record is not a v1 event: ${issue?.path.join('.') || '(root)'}: ${issue?.message}`);
   }
   return parsed.data;
+}
+
+/** A handler of records that decodes them and hands the valid events to `handler`, if there are any. */
+export function withDecodedEvents(handler: BatchHandler): RecordBatchHandler {
+  return async (records) => {
+    const { delivered, rejected } = decodeRecords(records);
+    if (delivered.length > 0) await handler(delivered);
+    return { rejected, consumed: consumedEvents(delivered.map(({ event }) => event)) };
+  };
+}
+
+/** The records that are valid events, decoded, and the others with the reason. */
+export function decodeRecords(records: readonly DeliveredRecord[]): { delivered: DeliveredEvent[]; rejected: RejectedRecord[] } {
+  const delivered: DeliveredEvent[] = [];
+  const rejected = eachDecodedRecord(records, (event) => delivered.push(event));
+  return { delivered, rejected };
+}
+
+/**
+ * Decodes the records in turn, handing each valid event to `each` as soon as it is decoded (so a
+ * consumer can let go of it before the next); returns the others with the reason.
+ */
+export function eachDecodedRecord(records: readonly DeliveredRecord[], each: (delivered: DeliveredEvent, index: number) => void): RejectedRecord[] {
+  const rejected: RejectedRecord[] = [];
+  records.forEach(({ value, partition, offset }, index) => {
+    let event: Event;
+    try {
+      event = decodeEvent(value);
+    } catch (error) {
+      rejected.push({ index, reason: error instanceof Error ? error.message : String(error) });
+      return;
+    }
+    each({ event, partition, offset }, index);
+  });
+  return rejected;
+}
+
+/** Collects RecordBatchResult.consumed, for up to `capacity` events. */
+export function consumedRecorder(capacity: number): { add(event: Event): void; result(): RecordBatchResult['consumed'] } {
+  const types: string[] = [];
+  const times = new Float64Array(capacity);
+  return {
+    add(event) {
+      times[types.length] = Date.parse(event.time);
+      types.push(event.type);
+    },
+    result: () => ({ types, times: times.length === types.length ? times : times.slice(0, types.length) }),
+  };
+}
+
+/** RecordBatchResult.consumed of these events. */
+export function consumedEvents(events: readonly Event[]): RecordBatchResult['consumed'] {
+  const consumed = consumedRecorder(events.length);
+  for (const event of events) consumed.add(event);
+  return consumed.result();
 }

@@ -1,4 +1,5 @@
 import type { BatchHandler, Bus, DeliveredEvent, SubscribeOptions, Subscription } from './bus.ts';
+import { encodeEvent } from './codec.ts';
 import type { Event } from './events.ts';
 
 export interface InProcessBusOptions {
@@ -100,6 +101,40 @@ export function createInProcessBus(options: InProcessBusOptions = {}): Bus {
     })();
   }
 
+  async function subscribe(subscribeOptions: SubscribeOptions, handler: BatchHandler): Promise<Subscription> {
+    if (closed) throw new Error('bus is closed');
+    const topic = topicNamed(subscribeOptions.topic);
+    let group = topic.groups.get(subscribeOptions.group);
+    if (!group || group.stopped) {
+      // A group that stopped keeps its committed offset, as in Kafka; fromBeginning applies only to a new group.
+      const committed = group ? Math.max(group.nextOffset, topic.base) : undefined;
+      group = {
+        name: subscribeOptions.group,
+        nextOffset: committed ?? (subscribeOptions.fromBeginning ? topic.base : end(topic)),
+        members: [],
+        nextMember: 0,
+        pumping: false,
+        stopped: false,
+        inFlight: undefined,
+        waiters: [],
+      };
+      topic.groups.set(subscribeOptions.group, group);
+    }
+    const joined = group;
+    joined.members.push(handler);
+    pump(subscribeOptions.topic, topic, joined);
+    return {
+      async stop() {
+        joined.members = joined.members.filter((member) => member !== handler);
+        if (joined.members.length === 0) {
+          joined.stopped = true;
+          settleWaiters(joined);
+          await joined.inFlight;
+        }
+      },
+    };
+  }
+
   return {
     async publish(topicName, event) {
       if (closed) throw new Error('bus is closed');
@@ -116,38 +151,17 @@ export function createInProcessBus(options: InProcessBusOptions = {}): Bus {
       await Promise.all(processed);
     },
 
-    async subscribe(subscribeOptions: SubscribeOptions, handler: BatchHandler): Promise<Subscription> {
-      if (closed) throw new Error('bus is closed');
-      const topic = topicNamed(subscribeOptions.topic);
-      let group = topic.groups.get(subscribeOptions.group);
-      if (!group || group.stopped) {
-        // A group that stopped keeps its committed offset, as in Kafka; fromBeginning applies only to a new group.
-        const committed = group ? Math.max(group.nextOffset, topic.base) : undefined;
-        group = {
-          name: subscribeOptions.group,
-          nextOffset: committed ?? (subscribeOptions.fromBeginning ? topic.base : end(topic)),
-          members: [],
-          nextMember: 0,
-          pumping: false,
-          stopped: false,
-          inFlight: undefined,
-          waiters: [],
-        };
-        topic.groups.set(subscribeOptions.group, group);
-      }
-      const joined = group;
-      joined.members.push(handler);
-      pump(subscribeOptions.topic, topic, joined);
-      return {
-        async stop() {
-          joined.members = joined.members.filter((member) => member !== handler);
-          if (joined.members.length === 0) {
-            joined.stopped = true;
-            settleWaiters(joined);
-            await joined.inFlight;
-          }
-        },
-      };
+    subscribe,
+
+    subscribeRecords(subscribeOptions, handler) {
+      return subscribe(subscribeOptions, async (batch) => {
+        const { rejected } = await handler(batch.map(({ event, partition, offset }) => ({ partition, offset, value: encodeEvent(event) })));
+        // There is no dead-letter topic in-process, and the events were published as objects: one
+        // rejected all the same is reported, not delivered again forever.
+        for (const { index, reason } of rejected) {
+          options.onHandlerError?.(new Error(`event at offset ${batch[index]?.offset} was rejected: ${reason}`), subscribeOptions.topic, subscribeOptions.group);
+        }
+      });
     },
 
     async ensureTopics(names) {

@@ -1,7 +1,7 @@
 import { Kafka, Partitioners, logLevel, type Admin, type Consumer, type EachBatchPayload, type LogEntry, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
-import type { BatchHandler, Bus, DeliveredEvent, SubscribeOptions, Subscription } from './bus.ts';
-import { decodeEvent, encodeEvent } from './codec.ts';
+import type { BatchHandler, Bus, DeliveredRecord, RecordBatchHandler, RejectedRecord, SubscribeOptions, Subscription } from './bus.ts';
+import { encodeEvent, withDecodedEvents } from './codec.ts';
 import { createPublishBatcher } from './publish-batcher.ts';
 import type { Event } from './events.ts';
 
@@ -32,6 +32,8 @@ export interface KafkaBusOptions {
 }
 
 const MAX_RETRY_DELAY_MS = 5_000;
+/** The value of a record that has none (a tombstone): not an event, so rejected by the handler. */
+const EMPTY_VALUE = Buffer.alloc(0);
 
 /**
  * The bus over Apache Kafka. Publishing waits for all in-sync replicas through an idempotent
@@ -85,60 +87,64 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
     if (closed) throw new Error('the Kafka bus is closed; create a new one to publish or subscribe');
   };
 
+  async function subscribeRecords(subscribeOptions: SubscribeOptions, handler: RecordBatchHandler): Promise<Subscription> {
+    assertOpen();
+    const heartbeatIntervalMs = options.heartbeatIntervalMs ?? 1_000;
+    const settings: ConsumerSettings = {
+      logger: logger.child({ topic: subscribeOptions.topic, group: subscribeOptions.group }),
+      heartbeatIntervalMs,
+      concurrency: options.partitionsConsumedConcurrently ?? 1,
+      retryDelayMs: options.retryDelayMs ?? 200,
+      joinTimeoutMs: options.joinTimeoutMs ?? 60_000,
+      sendDeadLetters: async (deadLetterTopic, records) => {
+        await (await connectedProducer()).send({ topic: deadLetterTopic, acks: -1, messages: records });
+      },
+    };
+    const newConsumer = () =>
+      kafka.consumer({
+        groupId: subscribeOptions.group,
+        maxWaitTimeInMs: options.maxWaitTimeInMs ?? 50,
+        minBytes: 1,
+        maxBytesPerPartition: options.maxBytesPerPartition,
+        maxBytes: options.maxBytes,
+        sessionTimeout: options.sessionTimeoutMs ?? 10_000,
+        heartbeatInterval: heartbeatIntervalMs,
+      });
+    // A broker that has just started loads its group coordinator for a while and refuses joins
+    // meanwhile, on a loaded machine for longer than kafkajs' own retries: a join refused for a
+    // passing reason is tried again, with a fresh consumer, until the join timeout.
+    const join = async (): Promise<Subscription> => {
+      const deadline = Date.now() + settings.joinTimeoutMs;
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await startConsumer(newConsumer(), await connectedAdmin(), subscribeOptions, handler, settings);
+        } catch (error) {
+          if (closed || !isPassingKafkaError(error) || Date.now() >= deadline) throw error;
+          settings.logger.warn({ err: error, attempt }, 'could not join the consumer group yet; trying again');
+          await new Promise((resolve) => setTimeout(resolve, Math.min(settings.retryDelayMs * attempt, 2_000)));
+        }
+      }
+    };
+    const subscription = await join();
+    const tracked: Subscription = {
+      async stop() {
+        subscriptions.delete(tracked);
+        await subscription.stop();
+      },
+    };
+    subscriptions.add(tracked);
+    return tracked;
+  }
+
   return {
     async publish(topic: string, event: Event) {
       assertOpen();
       await send({ topic, key: event.trace_id, value: encodeEvent(event) });
     },
 
-    async subscribe(subscribeOptions: SubscribeOptions, handler: BatchHandler): Promise<Subscription> {
-      assertOpen();
-      const heartbeatIntervalMs = options.heartbeatIntervalMs ?? 1_000;
-      const settings: ConsumerSettings = {
-        logger: logger.child({ topic: subscribeOptions.topic, group: subscribeOptions.group }),
-        heartbeatIntervalMs,
-        concurrency: options.partitionsConsumedConcurrently ?? 1,
-        retryDelayMs: options.retryDelayMs ?? 200,
-        joinTimeoutMs: options.joinTimeoutMs ?? 60_000,
-        sendDeadLetters: async (deadLetterTopic, records) => {
-          await (await connectedProducer()).send({ topic: deadLetterTopic, acks: -1, messages: records });
-        },
-      };
-      const newConsumer = () =>
-        kafka.consumer({
-          groupId: subscribeOptions.group,
-          maxWaitTimeInMs: options.maxWaitTimeInMs ?? 50,
-          minBytes: 1,
-          maxBytesPerPartition: options.maxBytesPerPartition,
-          maxBytes: options.maxBytes,
-          sessionTimeout: options.sessionTimeoutMs ?? 10_000,
-          heartbeatInterval: heartbeatIntervalMs,
-        });
-      // A broker that has just started loads its group coordinator for a while and refuses joins
-      // meanwhile, on a loaded machine for longer than kafkajs' own retries: a join refused for a
-      // passing reason is tried again, with a fresh consumer, until the join timeout.
-      const join = async (): Promise<Subscription> => {
-        const deadline = Date.now() + settings.joinTimeoutMs;
-        for (let attempt = 1; ; attempt++) {
-          try {
-            return await startConsumer(newConsumer(), await connectedAdmin(), subscribeOptions, handler, settings);
-          } catch (error) {
-            if (closed || !isPassingKafkaError(error) || Date.now() >= deadline) throw error;
-            settings.logger.warn({ err: error, attempt }, 'could not join the consumer group yet; trying again');
-            await new Promise((resolve) => setTimeout(resolve, Math.min(settings.retryDelayMs * attempt, 2_000)));
-          }
-        }
-      };
-      const subscription = await join();
-      const tracked: Subscription = {
-        async stop() {
-          subscriptions.delete(tracked);
-          await subscription.stop();
-        },
-      };
-      subscriptions.add(tracked);
-      return tracked;
-    },
+    subscribe: (subscribeOptions: SubscribeOptions, handler: BatchHandler) => subscribeRecords(subscribeOptions, withDecodedEvents(handler)),
+
+    subscribeRecords,
 
     async ensureTopics(topics: string[]) {
       assertOpen();
@@ -196,7 +202,7 @@ async function startConsumer(
   consumer: Consumer,
   admin: Admin,
   { topic, group, fromBeginning = false, deadLetterTopic, fetchAhead = false }: SubscribeOptions,
-  handler: BatchHandler,
+  handler: RecordBatchHandler,
   settings: ConsumerSettings,
 ): Promise<Subscription> {
   const { logger } = settings;
@@ -245,38 +251,15 @@ async function startConsumer(
   const eachBatch = async ({ batch, resolveOffset, commitOffsetsIfNecessary, uncommittedOffsets, heartbeat, isRunning, isStale }: EachBatchPayload) => {
     if (stopping || !isRunning() || isStale() || batch.messages.length === 0) return;
     const { partition } = batch;
-    const delivered: DeliveredEvent[] = [];
-    const poison: DeadLetter[] = [];
-    for (const message of batch.messages) {
-      try {
-        delivered.push({ event: decodeEvent(message.value ?? ''), partition, offset: message.offset });
-      } catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        // The reason only: the record may carry raw payloads.
-        logger.error(
-          { partition, offset: message.offset, reason, dead_letter_topic: deadLetterTopic },
-          deadLetterTopic ? 'a record that is not a valid event goes to the dead-letter topic' : 'skipped a record that is not a valid event',
-        );
-        poison.push({
-          key: message.key,
-          value: message.value,
-          headers: {
-            'gatehouse-dead-letter-reason': reason,
-            'gatehouse-source-topic': topic,
-            'gatehouse-source-partition': String(partition),
-            'gatehouse-source-offset': message.offset,
-            'gatehouse-consumer-group': group,
-          },
-        });
-      }
-    }
+    const records: DeliveredRecord[] = batch.messages.map(({ offset, value }) => ({ partition, offset, value: value ?? EMPTY_VALUE }));
     const firstOffset = batch.messages[0]!.offset;
+    // Before the commit: a failure to send them redelivers the batch, so no poison record is lost.
+    const handled = handler(records).then(async ({ rejected }) => {
+      if (rejected.length > 0) await deadLetter(partition, batch.messages, rejected);
+    });
     // A slow handler must not cost the consumer its group membership.
     const beating = setInterval(() => heartbeat().catch(() => undefined), settings.heartbeatIntervalMs);
     try {
-      // Before the handler: a failure here redelivers the batch, so no poison record is lost.
-      if (deadLetterTopic && poison.length > 0) await settings.sendDeadLetters(deadLetterTopic, poison);
-      const handled = delivered.length > 0 ? handler(delivered) : Promise.resolve();
       if (fetchAhead) {
         resolveOffset(batch.lastOffset());
         await handOverAhead(partition, firstOffset, batch.lastOffset(), handled);
@@ -292,6 +275,30 @@ async function startConsumer(
     retryDelays.delete(partition);
     resolveOffset(batch.lastOffset());
     await commitOffsetsIfNecessary(uncommittedOffsets());
+  };
+
+  /** Sends the records a handler rejected to the dead-letter topic, unchanged, with why and whence; without one, logs that they are skipped. */
+  const deadLetter = async (partition: number, messages: EachBatchPayload['batch']['messages'], rejected: RejectedRecord[]) => {
+    const poison: DeadLetter[] = rejected.map(({ index, reason }) => {
+      const message = messages[index]!;
+      // The reason only: the record may carry raw payloads.
+      logger.error(
+        { partition, offset: message.offset, reason, dead_letter_topic: deadLetterTopic },
+        deadLetterTopic ? 'a record that is not a valid event goes to the dead-letter topic' : 'skipped a record that is not a valid event',
+      );
+      return {
+        key: message.key,
+        value: message.value,
+        headers: {
+          'gatehouse-dead-letter-reason': reason,
+          'gatehouse-source-topic': topic,
+          'gatehouse-source-partition': String(partition),
+          'gatehouse-source-offset': message.offset,
+          'gatehouse-consumer-group': group,
+        },
+      };
+    });
+    if (deadLetterTopic) await settings.sendDeadLetters(deadLetterTopic, poison);
   };
 
   /**

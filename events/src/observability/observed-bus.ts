@@ -1,5 +1,5 @@
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
-import type { BatchHandler, Bus } from '../bus.ts';
+import type { BatchHandler, Bus, RecordBatchHandler } from '../bus.ts';
 import type { Clock } from '../clock.ts';
 import type { Event } from '../events.ts';
 import { observePublishedEvent } from './event-metrics.ts';
@@ -65,6 +65,26 @@ export function observeBus(bus: Bus, observers: BusObservers): Bus {
     }
   };
 
+  /** Records are decoded by the handler: no consumer spans, and the events' types and times come from its result. */
+  const wrapRecordHandler = (group: string, handler: RecordBatchHandler): RecordBatchHandler => async (records) => {
+    const now = clock.now();
+    metrics?.batchEvents.observe({ group }, records.length);
+    try {
+      const result = await handler(records);
+      if (metrics) {
+        const { types, times } = result.consumed;
+        for (let i = 0; i < types.length; i += 1) {
+          metrics.eventsConsumed.inc({ group, type: types[i]! });
+          metrics.consumeLagSeconds.observe({ group }, Math.max(0, now - times[i]!) / 1000);
+        }
+      }
+      return result;
+    } catch (error) {
+      metrics?.batchFailures.inc({ group });
+      throw error;
+    }
+  };
+
   return {
     async publish(topic, event) {
       const span = producerSpan(topic, event);
@@ -87,6 +107,7 @@ export function observeBus(bus: Bus, observers: BusObservers): Bus {
       }
     },
     subscribe: (options, handler) => bus.subscribe(options, wrapHandler(options.topic, options.group, handler)),
+    subscribeRecords: (options, handler) => bus.subscribeRecords(options, wrapRecordHandler(options.group, handler)),
     ensureTopics: (topics) => bus.ensureTopics(topics),
     deleteTopic: (topic) => bus.deleteTopic(topic),
     close: () => bus.close(),

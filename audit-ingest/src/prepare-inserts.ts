@@ -1,0 +1,147 @@
+import { hash } from 'node:crypto';
+import type { DeliveredEvent, DeliveredRecord, RecordBatchResult, RejectedRecord } from '../../events/src/bus.ts';
+import { consumedRecorder, eachDecodedRecord } from '../../events/src/codec.ts';
+import type { ChainSegment } from './checkpointer.ts';
+import { toAuditEventRow, type ChainedAuditEventRow } from './event-row.ts';
+import { createChainExtension, type ChainTail } from './hash-chain.ts';
+import { createChainedRowEncoder, type EncodedAuditRows } from './insert-audit-rows.ts';
+import { cutsBefore, insertMonth } from './insert-cuts.ts';
+
+/** One insert the writer is about to send, or has just had acknowledged. */
+export interface AuditInsert {
+  topic: string;
+  partition: number;
+  firstOffset: string;
+  lastOffset: string;
+  rows: number;
+  token: string;
+}
+
+/**
+ * One insert with its rows chained on from the tail before it, and the tail after it. The rows
+ * are encoded at once: an insert waits for the ones before it, and its rows, kept as objects
+ * meanwhile, would outlive the young generation and burden the garbage collector.
+ */
+export interface PreparedInsert {
+  insert: AuditInsert;
+  month: string;
+  encoded: EncodedAuditRows;
+  /** What the checkpointer needs of the rows; none without one. */
+  segment?: ChainSegment;
+  tail: ChainTail;
+}
+
+/** A partition's records made ready to store: what prepareBatch returns. */
+export interface PreparedBatch {
+  inserts: PreparedInsert[];
+  /** The chain tail after the last insert; the tail given when there is none. */
+  tail: ChainTail;
+  /** Records that are not valid events, by their index among the records given. */
+  rejected: RejectedRecord[];
+  consumed: RecordBatchResult['consumed'];
+}
+
+export interface PrepareOptions {
+  /** Largest insert; see insert-cuts.ts. */
+  maxRows: number;
+  /** Whether to keep what the checkpointer needs of each insert. */
+  forCheckpoint: boolean;
+}
+
+/**
+ * Decodes and validates one partition's records, in offset order, cuts the valid events into
+ * inserts, chains them on from `tail` and encodes them: every step of storing a batch that needs
+ * no store, so that it can run on a thread of its own (insert-preparer.ts). Each event goes
+ * through all the steps before the next is decoded, and only its encoded row and leaf hash stay:
+ * a batch's events, rows and lines kept until the step after would outlive V8's young generation,
+ * which cost about a third more per event.
+ */
+export function prepareBatch(topic: string, records: readonly DeliveredRecord[], tail: ChainTail, options: PrepareOptions): PreparedBatch {
+  const inserts: PreparedInsert[] = [];
+  const consumed = consumedRecorder(records.length);
+  let after = tail;
+  let insert: InsertBuilder | undefined;
+  const rejected = eachDecodedRecord(records, (delivered, index) => {
+    consumed.add(delivered.event);
+    const month = insertMonth(delivered);
+    if (insert && cutsBefore(insert.rows, insert.month, delivered.offset, month, options.maxRows)) {
+      inserts.push(insert.finish());
+      after = inserts[inserts.length - 1]!.tail;
+      insert = undefined;
+    }
+    insert ??= startInsert(topic, month, after, Math.min(options.maxRows, records.length - index), options.forCheckpoint);
+    insert.add(delivered);
+  });
+  if (insert) {
+    inserts.push(insert.finish());
+    after = inserts[inserts.length - 1]!.tail;
+  }
+  return { inserts, tail: after, rejected, consumed: consumed.result() };
+}
+
+/** One insert being prepared, event by event. */
+interface InsertBuilder {
+  readonly month: string;
+  readonly rows: number;
+  add(delivered: DeliveredEvent): void;
+  finish(): PreparedInsert;
+}
+
+function startInsert(topic: string, month: string, tail: ChainTail, expectedRows: number, forCheckpoint: boolean): InsertBuilder {
+  const chain = createChainExtension(tail, expectedRows);
+  const encoder = createChainedRowEncoder(expectedRows);
+  const ids = deduplicationIds();
+  let first: ChainedAuditEventRow | undefined;
+  let last: ChainedAuditEventRow | undefined;
+  let earliest = '';
+  let latest = '';
+  let rows = 0;
+  return {
+    month,
+    get rows() {
+      return rows;
+    },
+    add(delivered) {
+      const row = chain.add(toAuditEventRow(delivered, topic));
+      encoder.add(row);
+      ids.add(delivered.event.id);
+      first ??= row;
+      last = row;
+      if (earliest === '' || row.time < earliest) earliest = row.time;
+      if (row.time > latest) latest = row.time;
+      rows += 1;
+    },
+    finish() {
+      const { kafka_partition: partition, kafka_offset: firstOffset, seq: firstSeq } = first!;
+      const { kafka_offset: lastOffset, seq: lastSeq, chain_hash: chainHead } = last!;
+      return {
+        insert: { topic, partition, firstOffset, lastOffset, rows, token: ids.token(topic, partition, firstOffset, lastOffset) },
+        month,
+        encoded: encoder.finish(),
+        segment: forCheckpoint ? { firstSeq, lastSeq, leafHashes: chain.leafHashes(), chainHead, firstTime: earliest, lastTime: latest } : undefined,
+        tail: chain.tail(),
+      };
+    },
+  };
+}
+
+/** `topic/partition/first-last/hash of the event ids`: the same events at the same place give the same token. */
+export function insertDeduplicationToken(topic: string, events: DeliveredEvent[]): string {
+  const ids = deduplicationIds();
+  for (const { event } of events) ids.add(event.id);
+  const first = events[0];
+  const last = events[events.length - 1];
+  return ids.token(topic, first?.partition ?? 0, first?.offset ?? '', last?.offset ?? '');
+}
+
+function deduplicationIds() {
+  // One-shot over the ids, each followed by a newline.
+  let ids = '';
+  return {
+    add(id: string) {
+      ids += `${id}\n`;
+    },
+    token: (topic: string, partition: number, firstOffset: string, lastOffset: string) =>
+      `${topic}/${partition}/${firstOffset}-${lastOffset}/${hash('sha256', ids, 'hex').slice(0, 32)}`,
+  };
+}

@@ -49,4 +49,27 @@ describe('group commit', () => {
 
     expect(results.map((result) => result.status)).toEqual(['rejected', 'rejected', 'fulfilled']);
   });
+
+  it('holds the inserts that get ready while one is in flight, and sends them together once it is acknowledged', async () => {
+    const sent: string[][] = [];
+    let acknowledge = () => {};
+    const commit = createGroupCommit(async (group) => {
+      sent.push(group.map((entry) => entry.insert.token));
+      if (sent.length === 1) await new Promise<void>((resolve) => (acknowledge = resolve));
+    }, 100);
+
+    const first = commit.store(insert('a', 1));
+    await new Promise((resolve) => setImmediate(resolve));
+    // Ready in different turns, as batches prepared on another thread come back.
+    const later = [commit.store(insert('b', 1))];
+    await new Promise((resolve) => setImmediate(resolve));
+    later.push(commit.store(insert('c', 1)));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(sent).toEqual([['a']]);
+
+    acknowledge();
+    await Promise.all([first, ...later]);
+    expect(sent).toEqual([['a'], ['b', 'c']]);
+  });
 });
+

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createEvent, createInProcessBus, type Clock, type DeliveredEvent, type Event } from '../src/index.ts';
+import { consumedEvents, createEvent, createInProcessBus, decodeEvent, type Clock, type DeliveredEvent, type Event } from '../src/index.ts';
 
 const clock: Clock = { now: () => Date.parse('2026-03-01T12:00:00.000Z') };
 
@@ -385,4 +385,23 @@ describe('in-process bus', () => {
     expect(consumed).toEqual(names);
     await bus.close();
   });
+
+  it('hands a record handler each event encoded as Kafka would carry it, and reports the records it rejects', async () => {
+    const errors: string[] = [];
+    const bus = createInProcessBus({ onHandlerError: (error) => errors.push((error as Error).message) });
+    const topic = uniqueTopic();
+    const seen: Array<{ offset: string; decoded: Event }> = [];
+    await bus.subscribeRecords({ topic, group: 'audit' }, async (records) => {
+      const decoded = records.map(({ offset, value }) => ({ offset, decoded: decodeEvent(value) }));
+      seen.push(...decoded);
+      return { rejected: decoded.flatMap((record, index) => (record.decoded.trace_id === 't2' ? [{ index, reason: 'not wanted here' }] : [])), consumed: consumedEvents([]) };
+    });
+    const events = [event('t1'), event('t2')];
+    await Promise.all(events.map((published) => bus.publish(topic, published)));
+
+    expect(seen).toEqual(events.map((decoded, i) => ({ offset: String(i), decoded })));
+    expect(errors).toEqual(['event at offset 1 was rejected: not wanted here']);
+    await bus.close();
+  });
 });
+

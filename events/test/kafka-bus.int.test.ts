@@ -3,7 +3,7 @@ import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { kafkaBrokers, uniqueKafkaName } from '../../test/support/kafka.ts';
-import { createEvent, createKafkaBus, systemClock, type Bus, type DeliveredEvent, type Event } from '../src/index.ts';
+import { consumedEvents, createEvent, createKafkaBus, decodeEvent, encodeEvent, systemClock, type Bus, type DeliveredEvent, type DeliveredRecord, type Event } from '../src/index.ts';
 
 const open: Bus[] = [];
 
@@ -192,6 +192,44 @@ describe('Kafka bus', () => {
     expect(skipped.some((line) => line.includes('record is not JSON'))).toBe(true);
     expect(skipped.some((line) => line.includes('record is not a v1 event'))).toBe(true);
     expect(logLines.join('\n')).not.toContain('tok_live_do_not_log');
+  });
+
+  it('hands a record handler the bytes as published, and sends the records it rejects to the dead-letter topic with why', async () => {
+    const { bus } = newBus({ partitions: 1 });
+    const topic = uniqueKafkaName('records');
+    const deadLetterTopic = `${topic}.dead-letter`;
+    await bus.ensureTopics([topic, deadLetterTopic]);
+    const seen: DeliveredRecord[] = [];
+    await bus.subscribeRecords({ topic, group: uniqueKafkaName('group'), deadLetterTopic }, async (records) => {
+      seen.push(...records);
+      return { rejected: records.flatMap((record, index) => (decodeEvent(record.value).type === 'access.denied' ? [{ index, reason: 'no denials here' }] : [])), consumed: consumedEvents([]) };
+    });
+    const kept = toolCall();
+    const denied = createEvent('access.denied', { trace_id: kept.trace_id, gateway: 'gw-test', principal: kept.principal }, { reason: 'unknown_tool', detail: 'x' }, systemClock);
+    await bus.publish(topic, kept);
+    await bus.publish(topic, denied);
+
+    const dead: Array<{ value: string; headers: Record<string, string> }> = [];
+    const reader = new Kafka({ clientId: 'kafka-bus-test-dead', brokers: kafkaBrokers(), logLevel: logLevel.NOTHING }).consumer({ groupId: uniqueKafkaName('dead-reader') });
+    await reader.connect();
+    try {
+      await reader.subscribe({ topics: [deadLetterTopic], fromBeginning: true });
+      await reader.run({
+        eachMessage: async ({ message }) => {
+          const headers = Object.fromEntries(Object.entries(message.headers ?? {}).map(([name, value]) => [name, String(value)]));
+          dead.push({ value: String(message.value), headers });
+        },
+      });
+      await waitFor(() => dead.length === 1, 'the dead letter');
+    } finally {
+      await reader.disconnect();
+    }
+    expect(seen.map(({ offset, value }) => ({ offset, value: value.toString() }))).toEqual([
+      { offset: '0', value: encodeEvent(kept).toString() },
+      { offset: '1', value: encodeEvent(denied).toString() },
+    ]);
+    expect(dead[0]!.value).toBe(encodeEvent(denied).toString());
+    expect(dead[0]!.headers).toMatchObject({ 'gatehouse-dead-letter-reason': 'no denials here', 'gatehouse-source-offset': '1', 'gatehouse-source-topic': topic });
   });
 
   it('keeps the order of events with the same trace id, however publishes interleave', async () => {

@@ -1,6 +1,6 @@
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
 import { afterEach, describe, expect, it } from 'vitest';
-import { contextOf, createEvent, createInProcessBus, type Clock, type Event } from '../../src/index.ts';
+import { consumedEvents, contextOf, createEvent, createInProcessBus, decodeEvent, type Clock, type Event } from '../../src/index.ts';
 import { createMetrics, createTracing, observeBus, type Tracing } from '../../src/observability/index.ts';
 
 const clock: Clock = { now: () => Date.parse('2026-03-01T12:00:00.000Z') };
@@ -29,6 +29,21 @@ describe('observeBus', () => {
     const published = await metrics.eventsPublished.get();
     expect(published.values).toEqual([expect.objectContaining({ labels: { type: 'tool.call.received' }, value: 1 })]);
     expect((await metrics.batchEvents.get()).values.find((value) => value.metricName === 'gatehouse_bus_batch_events_count')?.value).toBe(1);
+    await bus.close();
+  });
+
+  it('measures a record subscription by the types and times its handler found', async () => {
+    const metrics = createMetrics({ processMetrics: false });
+    const bus = observeBus(createInProcessBus(), { metrics, clock });
+    await bus.subscribeRecords({ topic: 'audit', group: 'ingest' }, async (records) => ({
+      rejected: [],
+      consumed: consumedEvents(records.map(({ value }) => decodeEvent(value))),
+    }));
+    await bus.publish('audit', received());
+
+    expect((await metrics.eventsConsumed.get()).values).toEqual([expect.objectContaining({ labels: { group: 'ingest', type: 'tool.call.received' }, value: 1 })]);
+    expect((await metrics.batchEvents.get()).values.find((value) => value.metricName === 'gatehouse_bus_batch_events_count')?.value).toBe(1);
+    expect((await metrics.consumeLagSeconds.get()).values.find((value) => value.metricName === 'gatehouse_bus_consume_lag_seconds_count')?.value).toBe(1);
     await bus.close();
   });
 

@@ -1,6 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Logger } from 'pino';
-import { consumedEvents, decodeRecords, encodeEvent, type DeliveredEvent, type DeliveredRecord, type RecordBatchResult } from '../../events/src/index.ts';
+import { consumedEvents, decodeRecords, encodeEvent, type ConsumedEvents, type DeliveredEvent, type DeliveredRecord, type RecordBatchResult } from '../../events/src/index.ts';
 import { readChainTail } from './chain-tail.ts';
 import type { ChainSegment, Checkpointer } from './checkpointer.ts';
 import { createGroupCommit } from './group-commit.ts';
@@ -220,7 +220,7 @@ async function dropStored(
   table: string,
   topic: string,
   records: DeliveredRecord[],
-): Promise<{ fresh: DeliveredRecord[]; positions: number[]; consumed: RecordBatchResult['consumed'] }> {
+): Promise<{ fresh: DeliveredRecord[]; positions: number[]; consumed: ConsumedEvents }> {
   const { delivered, rejected } = decodeRecords(records);
   const seen = delivered.length > 0 ? await storedIds(connection, table, topic, delivered) : new Set<string>();
   const poison = new Set(rejected.map(({ index }) => index));
@@ -272,10 +272,10 @@ function byPartition(records: DeliveredRecord[]): Array<{ records: DeliveredReco
   return [...partitions.values()];
 }
 
-function joinConsumed(a: RecordBatchResult['consumed'], b: RecordBatchResult['consumed']): RecordBatchResult['consumed'] {
+function joinConsumed(a: ConsumedEvents, b: ConsumedEvents): ConsumedEvents {
   if (a.types.length === 0) return b;
   const times = new Float64Array(a.times.length + b.times.length);
   times.set(a.times);
   times.set(b.times, a.times.length);
-  return { types: [...a.types, ...b.types], times };
+  return { types: [...a.types, ...b.types], times, traced: [...a.traced, ...b.traced] };
 }

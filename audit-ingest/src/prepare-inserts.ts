@@ -1,5 +1,5 @@
 import { hash } from 'node:crypto';
-import type { DeliveredEvent, DeliveredRecord, RecordBatchResult, RejectedRecord } from '../../events/src/bus.ts';
+import type { ConsumedEvents, DeliveredEvent, DeliveredRecord, RejectedRecord } from '../../events/src/bus.ts';
 import { consumedRecorder, eachDecodedRecord } from '../../events/src/codec.ts';
 import type { ChainSegment } from './checkpointer.ts';
 import { toAuditEventRow, type ChainedAuditEventRow } from './event-row.ts';
@@ -38,7 +38,7 @@ export interface PreparedBatch {
   tail: ChainTail;
   /** Records that are not valid events, by their index among the records given. */
   rejected: RejectedRecord[];
-  consumed: RecordBatchResult['consumed'];
+  consumed: ConsumedEvents;
 }
 
 export interface PrepareOptions {

@@ -33,8 +33,15 @@ export interface RejectedRecord {
 export interface RecordBatchResult {
   /** Records that are not valid events; the bus sends them to the dead-letter topic before it commits the batch. */
   rejected: RejectedRecord[];
-  /** The type and time (epoch ms) of each valid event, in order: what consumption metrics are made of. */
-  consumed: { types: string[]; times: Float64Array };
+  /** The type and time (epoch ms) of each valid event, in order, and the events published under a span: what consumption metrics and spans are made of. */
+  consumed: ConsumedEvents;
+}
+
+export interface ConsumedEvents {
+  types: string[];
+  times: Float64Array;
+  /** The events that name the span they were published under (`span_id`), so that their consumer spans continue it. */
+  traced: Array<{ id: string; type: string; traceId: string; spanId: string }>;
 }
 
 /**

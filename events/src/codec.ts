@@ -1,4 +1,4 @@
-import type { BatchHandler, DeliveredEvent, DeliveredRecord, RecordBatchHandler, RecordBatchResult, RejectedRecord } from './bus.ts';
+import type { BatchHandler, ConsumedEvents, DeliveredEvent, DeliveredRecord, RecordBatchHandler, RejectedRecord } from './bus.ts';
 import { EventSchema, type Event } from './events.ts';
 
 export class EventDecodeError extends Error {
@@ -61,20 +61,22 @@ export function eachDecodedRecord(records: readonly DeliveredRecord[], each: (de
 }
 
 /** Collects RecordBatchResult.consumed, for up to `capacity` events. */
-export function consumedRecorder(capacity: number): { add(event: Event): void; result(): RecordBatchResult['consumed'] } {
+export function consumedRecorder(capacity: number): { add(event: Event): void; result(): ConsumedEvents } {
   const types: string[] = [];
   const times = new Float64Array(capacity);
+  const traced: ConsumedEvents['traced'] = [];
   return {
     add(event) {
       times[types.length] = Date.parse(event.time);
       types.push(event.type);
+      if (event.span_id) traced.push({ id: event.id, type: event.type, traceId: event.trace_id, spanId: event.span_id });
     },
-    result: () => ({ types, times: times.length === types.length ? times : times.slice(0, types.length) }),
+    result: () => ({ types, times: times.length === types.length ? times : times.slice(0, types.length), traced }),
   };
 }
 
 /** RecordBatchResult.consumed of these events. */
-export function consumedEvents(events: readonly Event[]): RecordBatchResult['consumed'] {
+export function consumedEvents(events: readonly Event[]): ConsumedEvents {
   const consumed = consumedRecorder(events.length);
   for (const event of events) consumed.add(event);
   return consumed.result();

@@ -1,5 +1,5 @@
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
-import type { BatchHandler, Bus, RecordBatchHandler } from '../bus.ts';
+import type { BatchHandler, Bus, RecordBatchHandler, RecordBatchResult } from '../bus.ts';
 import type { Clock } from '../clock.ts';
 import type { Event } from '../events.ts';
 import { observePublishedEvent } from './event-metrics.ts';
@@ -65,24 +65,38 @@ export function observeBus(bus: Bus, observers: BusObservers): Bus {
     }
   };
 
-  /** Records are decoded by the handler: no consumer spans, and the events' types and times come from its result. */
-  const wrapRecordHandler = (group: string, handler: RecordBatchHandler): RecordBatchHandler => async (records) => {
+  /**
+   * Records are decoded by the handler, perhaps on another thread: their types, times and spans
+   * come from its result, and the consumer spans are recorded once it resolved, from when it began.
+   */
+  const wrapRecordHandler = (topic: string, group: string, handler: RecordBatchHandler): RecordBatchHandler => async (records) => {
     const now = clock.now();
+    const began = new Date(now);
     metrics?.batchEvents.observe({ group }, records.length);
+    let result: RecordBatchResult;
     try {
-      const result = await handler(records);
-      if (metrics) {
-        const { types, times } = result.consumed;
-        for (let i = 0; i < types.length; i += 1) {
-          metrics.eventsConsumed.inc({ group, type: types[i]! });
-          metrics.consumeLagSeconds.observe({ group }, Math.max(0, now - times[i]!) / 1000);
-        }
-      }
-      return result;
+      result = await handler(records);
     } catch (error) {
       metrics?.batchFailures.inc({ group });
       throw error;
     }
+    const { types, times, traced } = result.consumed;
+    if (metrics) {
+      for (let i = 0; i < types.length; i += 1) {
+        metrics.eventsConsumed.inc({ group, type: types[i]! });
+        metrics.consumeLagSeconds.observe({ group }, Math.max(0, now - times[i]!) / 1000);
+      }
+    }
+    for (const event of tracing ? traced : []) {
+      tracing!.tracer
+        .startSpan(
+          `process ${topic}`,
+          { kind: SpanKind.CONSUMER, startTime: began, attributes: { ...messagingAttributes(topic, event, 'process'), 'messaging.consumer.group.name': group } },
+          remoteParent(event.traceId, event.spanId),
+        )
+        .end();
+    }
+    return result;
   };
 
   return {
@@ -107,14 +121,14 @@ export function observeBus(bus: Bus, observers: BusObservers): Bus {
       }
     },
     subscribe: (options, handler) => bus.subscribe(options, wrapHandler(options.topic, options.group, handler)),
-    subscribeRecords: (options, handler) => bus.subscribeRecords(options, wrapRecordHandler(options.group, handler)),
+    subscribeRecords: (options, handler) => bus.subscribeRecords(options, wrapRecordHandler(options.topic, options.group, handler)),
     ensureTopics: (topics) => bus.ensureTopics(topics),
     deleteTopic: (topic) => bus.deleteTopic(topic),
     close: () => bus.close(),
   };
 }
 
-function messagingAttributes(topic: string, event: Event, operation: 'send' | 'process') {
+function messagingAttributes(topic: string, event: { id: string; type: string }, operation: 'send' | 'process') {
   return {
     'messaging.system': 'kafka',
     'messaging.operation.type': operation,

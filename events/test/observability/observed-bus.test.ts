@@ -61,7 +61,7 @@ describe('observeBus', () => {
     await bus.close();
   });
 
-  it('with tracing on, chains producer and consumer spans through the span id the events carry', async () => {
+  it('with tracing on, chains producer and consumer spans through the span id the events carry, also for a record handler', async () => {
     const exporter = new InMemorySpanExporter();
     tracing = createTracing({ exporter: 'otlp', spanExporter: exporter, serviceName: 'test' });
     const bus = observeBus(createInProcessBus(), { tracing, clock });
@@ -70,7 +70,12 @@ describe('observeBus', () => {
     await bus.subscribe({ topic: 'invocations', group: 'worker' }, async (batch) => {
       for (const { event } of batch) await bus.publish('audit', createEvent('tool.call.received', contextOf(event), { correlation_id: 'c2', arguments_bytes: 1 }, clock));
     });
-    await bus.subscribe({ topic: 'audit', group: 'ingest' }, async (batch) => void delivered.push(...batch.map((item) => item.event)));
+    // A consumer of records, as audit-ingest is: its spans come from the events its handler decoded.
+    await bus.subscribeRecords({ topic: 'audit', group: 'ingest' }, async (records) => {
+      const events = records.map(({ value }) => decodeEvent(value));
+      delivered.push(...events);
+      return { rejected: [], consumed: consumedEvents(events) };
+    });
 
     await bus.publish('invocations', received(CALLER_SPAN));
     const spans = exporter.getFinishedSpans();
@@ -81,6 +86,7 @@ describe('observeBus', () => {
     expect(parentOf('process invocations')).toBe(named('send invocations').spanContext().spanId);
     expect(parentOf('send audit')).toBe(named('process invocations').spanContext().spanId);
     expect(parentOf('process audit')).toBe(named('send audit').spanContext().spanId);
+    expect(named('process audit').attributes).toMatchObject({ 'messaging.message.id': delivered[0]!.id, 'messaging.consumer.group.name': 'ingest' });
     expect(delivered[0]!.span_id).toBe(named('send audit').spanContext().spanId);
     await bus.close();
   });

@@ -79,12 +79,21 @@ export function createInsertPreparer(): InsertPreparer {
     return started;
   };
 
+  /** Runs from the event loop: a thread that cannot start, or a message that cannot be sent, fails its batches rather than the process. */
   const send = () => {
     const { requests, transfer } = queued;
     queued = { requests: [], transfer: [] };
-    const target = thread();
-    target.ref();
-    target.postMessage({ requests }, transfer);
+    try {
+      const target = thread();
+      target.ref();
+      target.postMessage({ requests }, transfer);
+    } catch (error) {
+      const failed = new Error(`the audit row preparation thread could not take a batch: ${(error as Error).message}`);
+      for (const { id } of requests) {
+        pending.get(id)?.reject(failed);
+        pending.delete(id);
+      }
+    }
   };
 
   return {

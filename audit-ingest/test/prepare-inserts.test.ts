@@ -93,4 +93,19 @@ describe('preparing a batch of records', () => {
       await preparer.close();
     }
   });
+
+  it('fails a batch that cannot be sent to the thread, not the process, and prepares the next', async () => {
+    const { records: all } = records();
+    const preparer = createInsertPreparer();
+    try {
+      const options = { maxRows: 4, forCheckpoint: false };
+      // A tail that cannot be copied to another thread stands in for any message that cannot be sent.
+      const uncloneable = { ...EMPTY_CHAIN, toJSON: () => 'no' };
+      await expect(preparer.prepare(TOPIC, all, uncloneable, options)).rejects.toThrow(/could not take a batch/);
+      expect((await preparer.prepare(TOPIC, all, EMPTY_CHAIN, options)).inserts).toHaveLength(4);
+    } finally {
+      await preparer.close();
+    }
+  });
 });
+

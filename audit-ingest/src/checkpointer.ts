@@ -51,15 +51,30 @@ export interface ChainSegment {
 }
 
 /** The segment of `rows` (one chain, in order, at least one) whose leaf hashes are packed in `leafHashes`. */
-export function chainSegment(rows: readonly Pick<ChainedAuditEventRow, 'seq' | 'chain_hash' | 'time'>[], leafHashes: Buffer): ChainSegment {
-  let firstTime = rows[0]!.time;
-  let lastTime = firstTime;
-  for (const { time } of rows) {
-    if (time < firstTime) firstTime = time;
-    if (time > lastTime) lastTime = time;
-  }
-  const last = rows[rows.length - 1]!;
-  return { firstSeq: rows[0]!.seq, lastSeq: last.seq, leafHashes, chainHead: last.chain_hash, firstTime, lastTime };
+export function chainSegment(rows: readonly SegmentRow[], leafHashes: Buffer): ChainSegment {
+  const recorder = createSegmentRecorder();
+  for (const row of rows) recorder.add(row);
+  return recorder.segment(leafHashes);
+}
+
+type SegmentRow = Pick<ChainedAuditEventRow, 'seq' | 'chain_hash' | 'time'>;
+
+/** Builds the ChainSegment of rows given one at a time, in chain order (at least one), without keeping them. */
+export function createSegmentRecorder(): { add(row: SegmentRow): void; segment(leafHashes: Buffer): ChainSegment } {
+  let range: Omit<ChainSegment, 'leafHashes'> | undefined;
+  return {
+    add({ seq, chain_hash: chainHead, time }) {
+      if (!range) {
+        range = { firstSeq: seq, lastSeq: seq, chainHead, firstTime: time, lastTime: time };
+        return;
+      }
+      range.lastSeq = seq;
+      range.chainHead = chainHead;
+      if (time < range.firstTime) range.firstTime = time;
+      if (time > range.lastTime) range.lastTime = time;
+    },
+    segment: (leafHashes) => ({ ...range!, leafHashes }),
+  };
 }
 
 /** How many rows the segments hold: a chain has a few pending, one per insert since its last checkpoint. */

@@ -1,8 +1,8 @@
 import { hash } from 'node:crypto';
 import type { ConsumedEvents, DeliveredEvent, DeliveredRecord, RejectedRecord } from '../../events/src/bus.ts';
 import { consumedRecorder, eachDecodedRecord } from '../../events/src/codec.ts';
-import type { ChainSegment } from './checkpointer.ts';
-import { toAuditEventRow, type ChainedAuditEventRow } from './event-row.ts';
+import { createSegmentRecorder, type ChainSegment } from './checkpointer.ts';
+import { toAuditEventRow } from './event-row.ts';
 import { createChainExtension, type ChainTail } from './hash-chain.ts';
 import { createChainedRowEncoder, type EncodedAuditRows } from './insert-audit-rows.ts';
 import { cutsBefore, insertMonth } from './insert-cuts.ts';
@@ -91,10 +91,9 @@ function startInsert(topic: string, month: string, tail: ChainTail, expectedRows
   const chain = createChainExtension(tail, expectedRows);
   const encoder = createChainedRowEncoder(expectedRows);
   const ids = deduplicationIds();
-  let first: ChainedAuditEventRow | undefined;
-  let last: ChainedAuditEventRow | undefined;
-  let earliest = '';
-  let latest = '';
+  const segment = forCheckpoint ? createSegmentRecorder() : undefined;
+  let first: DeliveredEvent | undefined;
+  let last: DeliveredEvent | undefined;
   let rows = 0;
   return {
     month,
@@ -104,21 +103,20 @@ function startInsert(topic: string, month: string, tail: ChainTail, expectedRows
     add(delivered) {
       const row = chain.add(toAuditEventRow(delivered, topic));
       encoder.add(row);
+      segment?.add(row);
       ids.add(delivered.event.id);
-      first ??= row;
-      last = row;
-      if (earliest === '' || row.time < earliest) earliest = row.time;
-      if (row.time > latest) latest = row.time;
+      first ??= delivered;
+      last = delivered;
       rows += 1;
     },
     finish() {
-      const { kafka_partition: partition, kafka_offset: firstOffset, seq: firstSeq } = first!;
-      const { kafka_offset: lastOffset, seq: lastSeq, chain_hash: chainHead } = last!;
+      const { partition, offset: firstOffset } = first!;
+      const lastOffset = last!.offset;
       return {
         insert: { topic, partition, firstOffset, lastOffset, rows, token: ids.token(topic, partition, firstOffset, lastOffset) },
         month,
         encoded: encoder.finish(),
-        segment: forCheckpoint ? { firstSeq, lastSeq, leafHashes: chain.leafHashes(), chainHead, firstTime: earliest, lastTime: latest } : undefined,
+        segment: segment?.segment(chain.leafHashes()),
         tail: chain.tail(),
       };
     },

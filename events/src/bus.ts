@@ -50,6 +50,9 @@ export interface ConsumedEvents {
  */
 export type RecordBatchHandler = (batch: DeliveredRecord[]) => Promise<RecordBatchResult>;
 
+/** What a bus itself needs of a record handler: which records to send to the dead-letter topic. */
+export type RejectingRecordHandler = (batch: DeliveredRecord[]) => Promise<Pick<RecordBatchResult, 'rejected'>>;
+
 export interface SubscribeOptions {
   topic: string;
   /** Consumer group: each event goes to one member of each group. */

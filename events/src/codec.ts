@@ -1,4 +1,4 @@
-import type { BatchHandler, ConsumedEvents, DeliveredEvent, DeliveredRecord, RecordBatchHandler, RejectedRecord } from './bus.ts';
+import type { BatchHandler, ConsumedEvents, DeliveredEvent, DeliveredRecord, RejectedRecord, RejectingRecordHandler } from './bus.ts';
 import { EventSchema, type Event } from './events.ts';
 
 export class EventDecodeError extends Error {
@@ -25,12 +25,15 @@ export function decodeEvent(raw: Buffer | string): Event {
   return parsed.data;
 }
 
-/** A handler of records that decodes them and hands the valid events to `handler`, if there are any. */
-export function withDecodedEvents(handler: BatchHandler): RecordBatchHandler {
+/**
+ * A handler of records that decodes them and hands the valid events to `handler`, if there are
+ * any. It names only the records it rejected: a decoded subscription is measured on its events.
+ */
+export function withDecodedEvents(handler: BatchHandler): RejectingRecordHandler {
   return async (records) => {
     const { delivered, rejected } = decodeRecords(records);
     if (delivered.length > 0) await handler(delivered);
-    return { rejected, consumed: consumedEvents(delivered.map(({ event }) => event)) };
+    return { rejected };
   };
 }
 

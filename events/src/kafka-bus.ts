@@ -1,6 +1,6 @@
 import { Kafka, Partitioners, logLevel, type Admin, type Consumer, type EachBatchPayload, type LogEntry, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
-import type { BatchHandler, Bus, DeliveredRecord, RecordBatchHandler, RejectedRecord, SubscribeOptions, Subscription } from './bus.ts';
+import type { BatchHandler, Bus, DeliveredRecord, RejectedRecord, RejectingRecordHandler, SubscribeOptions, Subscription } from './bus.ts';
 import { encodeEvent, withDecodedEvents } from './codec.ts';
 import { createPublishBatcher } from './publish-batcher.ts';
 import type { Event } from './events.ts';
@@ -87,7 +87,7 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
     if (closed) throw new Error('the Kafka bus is closed; create a new one to publish or subscribe');
   };
 
-  async function subscribeRecords(subscribeOptions: SubscribeOptions, handler: RecordBatchHandler): Promise<Subscription> {
+  async function subscribeRecords(subscribeOptions: SubscribeOptions, handler: RejectingRecordHandler): Promise<Subscription> {
     assertOpen();
     const heartbeatIntervalMs = options.heartbeatIntervalMs ?? 1_000;
     const settings: ConsumerSettings = {
@@ -202,7 +202,7 @@ async function startConsumer(
   consumer: Consumer,
   admin: Admin,
   { topic, group, fromBeginning = false, deadLetterTopic, fetchAhead = false }: SubscribeOptions,
-  handler: RecordBatchHandler,
+  handler: RejectingRecordHandler,
   settings: ConsumerSettings,
 ): Promise<Subscription> {
   const { logger } = settings;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { rm, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { drainPending } from 'chdb';
 import { createChdbConnection, type ChdbConnection, type Connection } from 'chdb/connection';
@@ -32,7 +33,9 @@ const EMBEDDED_INSERT_SETTINGS = { input_format_parallel_parsing: 0 } as const;
  *   one operation at a time, so concurrent inserts each get one of their own, and none waits
  *   behind a query on the main session. Rows the client encoded as text (JSON formats) go to
  *   chDB's raw insert, which hands them to the engine as they are; the general path would first
- *   copy them into one SQL string, on the JavaScript thread;
+ *   copy them into one SQL string, on the JavaScript thread. Rows in RowBinary cannot go inline
+ *   (chDB cuts inline data it cannot read as text), so they are spooled to a file in the store
+ *   directory and inserted from it;
  * - any other operation that carries settings runs on a short-lived session of its own (chDB lets
  *   several sessions share one data directory, each with its own settings).
  */
@@ -47,6 +50,7 @@ export function openChdbStoreConnection(path: string): Connection<Readable> {
       { cause: error },
     );
   }
+  const spool = openInsertSpool(storePath);
   const main = openSession(storePath);
   const idleInsertSessions: ChdbConnection[] = [];
   let closed = false;
@@ -73,6 +77,19 @@ export function openChdbStoreConnection(path: string): Connection<Readable> {
 
   /** An `INSERT … FORMAT <JSON format>` sent with its rows as a byte stream goes to the raw insert too, without a copy into SQL. */
   async function exec(params: ExecParams): Promise<ExecResult> {
+    const binary = params.values === undefined ? null : BINARY_INSERT_STATEMENT.exec(params.query);
+    if (binary) {
+      const query = insertFromFileStatement(binary[1]!, binary[2]!, { ...EMBEDDED_INSERT_SETTINGS, ...params.clickhouse_settings });
+      if (query === undefined) throw new AuditIngestError('GH_ERR_AUDIT_INSERT_FAILED', `an insert setting cannot be written into SQL: ${params.query}`);
+      const file = await spool.write(await bytesOf(params.values!));
+      try {
+        await onInsertSession((session) => session.chdb.queryAsync(query(file)));
+        // No summary: chDB does not count the rows an INSERT … SELECT wrote.
+        return { query_id: params.query_id ?? randomUUID(), response_headers: {}, stream: Readable.from([]) };
+      } finally {
+        await spool.remove(file);
+      }
+    }
     if (params.values !== undefined && INSERT_STATEMENT.test(params.query)) {
       const body = await bytesOf(params.values);
       const raw = rawInsertOf(params.query, body, { ...EMBEDDED_INSERT_SETTINGS, ...params.clickhouse_settings });
@@ -114,6 +131,40 @@ export function openChdbStoreConnection(path: string): Connection<Readable> {
       // store at another path cannot open in this process.
       await drainPending();
     },
+  };
+}
+
+const BINARY_INSERT_STATEMENT = /^INSERT INTO ([A-Za-z_][A-Za-z0-9_.]*) \(([A-Za-z0-9_, ]+)\) FORMAT RowBinary$/;
+
+/** `INSERT INTO table (columns) SETTINGS … SELECT * FROM file(<file>, RowBinary)`, for a file still to be named. */
+function insertFromFileStatement(table: string, columns: string, settings: NonNullable<Settings>): ((file: string) => string) | undefined {
+  const assignments = settingAssignments(settings);
+  if (assignments === undefined) return undefined;
+  // The file's columns are those of the insert, in its order.
+  const structure = 'use_structure_from_insertion_table_in_table_functions = 1';
+  return (file) => `INSERT INTO ${table} (${columns}) SETTINGS ${[assignments, structure].filter(Boolean).join(', ')} SELECT * FROM file(${stringLiteral(file)}, 'RowBinary')`;
+}
+
+/**
+ * Files of rows on their way into the store, in `<store>/insert-spool`. Each is removed once
+ * inserted; one left by a process that ended mid-insert is removed when the store opens next
+ * (its rows were never acknowledged, so the bus delivers them again).
+ */
+function openInsertSpool(storePath: string): { write(rows: Buffer): Promise<string>; remove(file: string): Promise<void> } {
+  const directory = join(storePath, 'insert-spool');
+  try {
+    mkdirSync(directory, { recursive: true, mode: 0o700 });
+    for (const name of readdirSync(directory)) if (!name.startsWith(`${process.pid}-`)) rmSync(join(directory, name), { force: true });
+  } catch (error) {
+    throw new AuditIngestError('GH_ERR_AUDIT_STORE_OPEN_FAILED', `cannot prepare the insert spool ${directory}: ${(error as Error).message}`, { cause: error });
+  }
+  return {
+    async write(rows) {
+      const file = join(directory, `${process.pid}-${randomUUID()}.rowbinary`);
+      await writeFile(file, rows, { mode: 0o600 });
+      return file;
+    },
+    remove: (file) => rm(file, { force: true }),
   };
 }
 
@@ -174,17 +225,27 @@ function insertResult(queryId: string | undefined, rows: number, bytes: number):
  */
 function withSettingsClause(query: string, settings: NonNullable<Settings>): string | undefined {
   const statement = /^(INSERT INTO [^\n;]+?) (FORMAT [A-Za-z]+)$/.exec(query);
-  if (!statement) return undefined;
+  const assignments = settingAssignments(settings);
+  if (!statement || assignments === undefined) return undefined;
+  return `${statement[1]} SETTINGS ${assignments} ${statement[2]}`;
+}
+
+/** `name = value, …` for a SETTINGS clause; undefined when a name or value has another shape. */
+function settingAssignments(settings: NonNullable<Settings>): string | undefined {
   const assignments: string[] = [];
   for (const [name, value] of Object.entries(settings)) {
     if (value === undefined) continue;
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) return undefined;
     if (typeof value === 'number' && Number.isFinite(value)) assignments.push(`${name} = ${value}`);
     else if (typeof value === 'boolean') assignments.push(`${name} = ${value ? 1 : 0}`);
-    else if (typeof value === 'string') assignments.push(`${name} = '${value.replace(/[\\']/g, (char) => `\\${char}`)}'`);
+    else if (typeof value === 'string') assignments.push(`${name} = ${stringLiteral(value)}`);
     else return undefined;
   }
-  return `${statement[1]} SETTINGS ${assignments.join(', ')} ${statement[2]}`;
+  return assignments.join(', ');
+}
+
+function stringLiteral(value: string): string {
+  return `'${value.replace(/[\\']/g, (char) => `\\${char}`)}'`;
 }
 
 function openSession(storePath: string): ChdbConnection {

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { AuditIngestError, describeClickHouseError } from './errors.ts';
-import { grown, ownedPrefix } from './byte-buffers.ts';
+import { createRowBinaryWriter, type RowBinaryWriter } from './row-binary.ts';
 import type { AuditEventRow, ChainedAuditEventRow } from './event-row.ts';
 
 const ROW_COLUMNS = [
@@ -29,20 +29,16 @@ const CHAINED_ROW_COLUMNS = [...ROW_COLUMNS, 'seq', 'leaf_hash', 'chain_hash'] a
 
 /** Rows encoded for one insert (encodeAuditRows), ready to be sent by insertEncodedRows. */
 export interface EncodedAuditRows {
-  /** JSONCompactEachRow, one line per row. */
+  /** RowBinary, in the order of the insert's column list. */
   payload: Buffer;
   rows: number;
   chained: boolean;
 }
 
-/**
- * The rows as the body of their insert. Rows go as JSONCompactEachRow, positional arrays under a
- * column list: ClickHouse parses them about a third faster than JSONEachRow, which matches every
- * value's name to a column.
- */
+/** The rows as the body of their insert, in ClickHouse's RowBinary format (see row-binary.ts). */
 export function encodeAuditRows(rows: readonly AuditEventRow[] | readonly ChainedAuditEventRow[]): EncodedAuditRows {
   const chained = rows.length > 0 && 'seq' in rows[0]!;
-  const encoder = chained ? createChainedRowEncoder(rows.length) : createRowEncoder(rows.length, rowValues, false);
+  const encoder = chained ? createChainedRowEncoder(rows.length) : createRowEncoder(rows.length, writeRow, false);
   for (const row of rows) encoder.add(row as ChainedAuditEventRow);
   return encoder.finish();
 }
@@ -55,37 +51,29 @@ export interface RowEncoder<Row> {
 
 /** A RowEncoder of chained rows, for about `expectedRows` of them. */
 export function createChainedRowEncoder(expectedRows: number): RowEncoder<ChainedAuditEventRow> {
-  return createRowEncoder(expectedRows, chainedRowValues, true);
+  return createRowEncoder(expectedRows, writeChainedRow, true);
 }
 
 /**
- * JSONCompactEachRow text, one line per row, in one Buffer. Each line is one native
- * JSON.stringify of the row's values, written straight into the buffer, which grows as needed and
- * is cut to size at the end (in memory of its own, so that it can move between threads). The
- * client's own insert encodes an array of rows into a string per row, joins those into one string
- * and then encodes that as UTF-8: two more copies of every row on the JavaScript thread.
+ * The rows in one buffer that grows as needed and is cut to size at the end (in memory of its
+ * own, so that it can move between threads). The client's own insert encodes an array of rows
+ * into a string per row, joins those into one string and then encodes that as UTF-8: two more
+ * copies of every row on the JavaScript thread.
  */
-function createRowEncoder<Row>(expectedRows: number, valuesOf: (row: Row) => unknown[], chained: boolean): RowEncoder<Row> {
-  let payload: Buffer = Buffer.allocUnsafeSlow(Math.max(1, expectedRows) * EXPECTED_ROW_BYTES);
-  let at = 0;
+function createRowEncoder<Row>(expectedRows: number, write: (writer: RowBinaryWriter, row: Row) => void, chained: boolean): RowEncoder<Row> {
+  const writer = createRowBinaryWriter(Math.max(1, expectedRows) * EXPECTED_ROW_BYTES);
   let rows = 0;
   return {
     add(row) {
-      const line = JSON.stringify(valuesOf(row));
-      // A UTF-16 unit takes at most 3 bytes of UTF-8: room enough without measuring the line.
-      const most = at + 3 * line.length + 1;
-      if (most > payload.length) payload = grown(payload, most);
-      at += payload.write(line, at);
-      payload[at] = NEWLINE;
-      at += 1;
+      write(writer, row);
       rows += 1;
     },
-    finish: () => ({ payload: ownedPrefix(payload, at), rows, chained }),
+    finish: () => ({ payload: writer.finish(), rows, chained }),
   };
 }
 
 /** About what one chained row of a tool call's events takes; a batch of larger ones grows its buffer once or twice. */
-const EXPECTED_ROW_BYTES = 1024;
+const EXPECTED_ROW_BYTES = 768;
 
 /** Encoded rows of several inserts as one; they must be of one kind (all chained, or none), as they share a column list. */
 export function joinEncodedRows(parts: readonly EncodedAuditRows[]): EncodedAuditRows {
@@ -115,7 +103,7 @@ export async function insertEncodedRows(connection: ClickHouseClient, table: str
   const columns = encoded.chained ? CHAINED_ROW_COLUMNS : ROW_COLUMNS;
   try {
     const { stream } = await connection.exec({
-      query: `INSERT INTO ${table} (${columns.join(', ')}) FORMAT JSONCompactEachRow`,
+      query: `INSERT INTO ${table} (${columns.join(', ')}) FORMAT RowBinary`,
       values: Readable.from([encoded.payload], { objectMode: false }),
       clickhouse_settings: {
         insert_deduplicate: 1,
@@ -135,35 +123,32 @@ export async function insertEncodedRows(connection: ClickHouseClient, table: str
   }
 }
 
-const NEWLINE = 0x0a;
-
 /** The values of ROW_COLUMNS, in its order. */
-function rowValues(row: AuditEventRow): unknown[] {
-  return [
-    row.event_id,
-    row.time,
-    row.type,
-    row.version,
-    row.trace_id,
-    row.gateway,
-    row.principal_subject,
-    row.principal_email,
-    row.principal_groups,
-    row.portal,
-    row.server,
-    row.tool,
-    row.decision,
-    row.correlation_id,
-    row.body,
-    row.kafka_topic,
-    row.kafka_partition,
-    row.kafka_offset,
-  ];
+function writeRow(writer: RowBinaryWriter, row: AuditEventRow): void {
+  writer.uuid(row.event_id);
+  writer.dateTime64ms(row.time);
+  writer.string(row.type);
+  writer.uint8(row.version);
+  writer.string(row.trace_id);
+  writer.string(row.gateway);
+  writer.string(row.principal_subject);
+  writer.string(row.principal_email);
+  writer.strings(row.principal_groups);
+  writer.string(row.portal);
+  writer.string(row.server);
+  writer.string(row.tool);
+  writer.string(row.decision);
+  writer.string(row.correlation_id);
+  writer.string(row.body);
+  writer.string(row.kafka_topic);
+  writer.uint32(row.kafka_partition);
+  writer.uint64(row.kafka_offset);
 }
 
 /** The values of CHAINED_ROW_COLUMNS, in its order. */
-function chainedRowValues(row: ChainedAuditEventRow): unknown[] {
-  const values = rowValues(row);
-  values.push(row.seq, row.leaf_hash, row.chain_hash);
-  return values;
+function writeChainedRow(writer: RowBinaryWriter, row: ChainedAuditEventRow): void {
+  writeRow(writer, row);
+  writer.uint64(row.seq);
+  writer.string(row.leaf_hash);
+  writer.string(row.chain_hash);
 }

@@ -186,26 +186,22 @@ describe('a batch stored as several inserts', () => {
     const events = Array.from({ length: 4 }, () => toolCallEvents(uniqueContext())).flat();
     const [early0, late0] = splitAt(delivered(events.slice(0, 6), 0, 0), 3);
     const [early1, late1] = splitAt(delivered(events.slice(6), 0, 1), 3);
-    const sends: number[] = [];
+    let sends = 0;
     const exec = store.connection.exec.bind(store.connection);
-    // Rows go as the body of an INSERT statement, one line each.
+    // Rows go as the body of an INSERT statement.
     const counting = Object.assign(Object.create(store.connection) as typeof store.connection, {
       exec: async (params: Parameters<typeof exec>[0]) => {
-        if (!('values' in params) || !params.query.startsWith('INSERT')) return exec(params);
-        const chunks: Buffer[] = [];
-        for await (const chunk of params.values as AsyncIterable<Buffer>) chunks.push(chunk);
-        const body = Buffer.concat(chunks);
-        sends.push(body.toString().split('\n').filter((line) => line.length > 0).length);
-        return exec({ ...params, values: Readable.from([body], { objectMode: false }) });
+        if ('values' in params && params.query.startsWith('INSERT')) sends += 1;
+        return exec(params);
       },
     });
     const writer = createAuditBatchWriter({ connection: counting, logger });
     // The first batch of each partition waits for a look at what is stored, each for its own.
     await writer.write(topic, [...early0, ...early1]);
-    sends.length = 0;
+    sends = 0;
 
     expect(await writer.write(topic, [...late0, ...late1])).toEqual({ inserted: 6, alreadyStored: 0 });
-    expect(sends).toEqual([6]);
+    expect(sends).toBe(1);
     const perPartition = await queryRows<{ partition: number; n: string }>(
       store.connection,
       'SELECT kafka_partition AS partition, count() AS n FROM audit_events WHERE kafka_topic = {topic:String} GROUP BY partition ORDER BY partition',

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
@@ -40,10 +40,10 @@ describe('chDB connection through @clickhouse/client', () => {
       expect(setting?.value).toBe('0');
     });
 
-    it.each(['insert', 'exec'] as const)(
+    it.each(['insert', 'exec', 'exec RowBinary'] as const)(
       "scopes an insert's settings to that insert, also when inserts run at the same time (%s)",
       async (method) => {
-        const table = `deduplicated_${method}`;
+        const table = `deduplicated_${method.replace(' ', '_')}`;
         await store.connection.command({
           query: `CREATE TABLE ${table} (id UInt32) ENGINE = MergeTree ORDER BY id SETTINGS non_replicated_deduplication_window = 100`,
         });
@@ -53,10 +53,11 @@ describe('chDB connection through @clickhouse/client', () => {
             await store.connection.insert({ table, values: ids.map((id) => ({ id })), format: 'JSONEachRow', clickhouse_settings });
             return;
           }
-          // Rows the caller encoded itself, as the body of the statement (what insert-audit-rows.ts sends).
-          const body = Buffer.from(ids.map((id) => `[${id}]\n`).join(''));
+          // Rows the caller encoded itself, as the body of the statement (insert-audit-rows.ts sends RowBinary).
+          const binary = method === 'exec RowBinary';
+          const body = binary ? Buffer.from(new Uint32Array(ids).buffer) : Buffer.from(ids.map((id) => `[${id}]\n`).join(''));
           const { stream } = await store.connection.exec({
-            query: `INSERT INTO ${table} (id) FORMAT JSONCompactEachRow`,
+            query: `INSERT INTO ${table} (id) FORMAT ${binary ? 'RowBinary' : 'JSONCompactEachRow'}`,
             values: Readable.from([body], { objectMode: false }),
             clickhouse_settings,
           });
@@ -72,6 +73,42 @@ describe('chDB connection through @clickhouse/client', () => {
         expect(rows.map((row) => row.id)).toEqual([1, 2, 3, 4, 4, 5, 5, 6, 6]);
       },
     );
+  });
+
+  describe('rows in RowBinary', () => {
+    let store: TempStore;
+    beforeAll(async () => {
+      store = openTempStore();
+      await store.connection.command({ query: 'CREATE TABLE spooled (id UInt32, name String) ENGINE = MergeTree ORDER BY id' });
+    });
+    afterAll(async () => {
+      await store.dispose();
+    });
+
+    it('are inserted from a file in the store that is removed afterwards, and a file left by an earlier process is removed on opening', async () => {
+      const spool = join(store.path, 'insert-spool');
+      const leftover = join(spool, '1-left-by-a-crash.rowbinary');
+      writeFileSync(leftover, Buffer.from([1, 0, 0, 0, 1, 0x78]));
+      const row = Buffer.concat([Buffer.from([7, 0, 0, 0, 3]), Buffer.from('\n;\0')]);
+
+      const { stream } = await store.connection.exec({
+        query: 'INSERT INTO spooled (id, name) FORMAT RowBinary',
+        values: Readable.from([row], { objectMode: false }),
+      });
+      stream.destroy();
+      const reopened = createClickHouseConnection({ kind: 'chdb', path: store.path });
+      await reopened.close();
+
+      expect(await queryRows(store.connection, 'SELECT id, name FROM spooled')).toEqual([{ id: 7, name: '\n;\0' }]);
+      expect(readdirSync(spool)).toEqual([]);
+    });
+
+    it('that ClickHouse cannot read fail the insert, and leave no file behind', async () => {
+      await expect(
+        store.connection.exec({ query: 'INSERT INTO spooled (id, name) FORMAT RowBinary', values: Readable.from([Buffer.from([8, 0, 0, 0, 200])], { objectMode: false }) }),
+      ).rejects.toThrow(/Attempt to read after eof/);
+      expect(readdirSync(join(store.path, 'insert-spool'))).toEqual([]);
+    });
   });
 
   describe('one data directory per process', () => {

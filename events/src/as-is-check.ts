@@ -53,7 +53,9 @@ export function asIsCheck(schema: Schema): AsIsCheck {
  */
 function leafCheck(schema: Schema, def: Def): AsIsCheck {
   if (def.coerce) return never;
-  const surely = [surelyOfType(schema, def), ...(def.checks ?? []).map((check) => surelyPasses(check._zod.def as unknown as Def))];
+  // A string format (z.uuid(), z.iso.datetime()) is a check of its own, with its check in its definition.
+  const checks = [...(def.check === undefined ? [] : [def]), ...(def.checks ?? []).map((check) => check._zod.def as unknown as Def)];
+  const surely = [surelyOfType(schema, def), ...checks.map(surelyPasses)];
   const byZod: AsIsCheck = (value) => {
     const parsed = (schema as z.ZodType).safeParse(value);
     return parsed.success && parsed.data === value;

@@ -50,8 +50,15 @@ export function openChdbStoreConnection(path: string): Connection<Readable> {
       { cause: error },
     );
   }
-  const spool = openInsertSpool(storePath);
+  // The session first: it takes the engine's lock on the store, and only its holder may clear the spool.
   const main = openSession(storePath);
+  let spool: InsertSpool;
+  try {
+    spool = openInsertSpool(storePath);
+  } catch (error) {
+    void main.close();
+    throw error;
+  }
   const idleInsertSessions: ChdbConnection[] = [];
   let closed = false;
 
@@ -150,7 +157,13 @@ function insertFromFileStatement(table: string, columns: string, settings: NonNu
  * inserted; one left by a process that ended mid-insert is removed when the store opens next
  * (its rows were never acknowledged, so the bus delivers them again).
  */
-function openInsertSpool(storePath: string): { write(rows: Buffer): Promise<string>; remove(file: string): Promise<void> } {
+interface InsertSpool {
+  /** The file now holding `rows`; none is left behind when writing fails. */
+  write(rows: Buffer): Promise<string>;
+  remove(file: string): Promise<void>;
+}
+
+function openInsertSpool(storePath: string): InsertSpool {
   const directory = join(storePath, 'insert-spool');
   try {
     mkdirSync(directory, { recursive: true, mode: 0o700 });
@@ -161,7 +174,12 @@ function openInsertSpool(storePath: string): { write(rows: Buffer): Promise<stri
   return {
     async write(rows) {
       const file = join(directory, `${process.pid}-${randomUUID()}.rowbinary`);
-      await writeFile(file, rows, { mode: 0o600 });
+      try {
+        await writeFile(file, rows, { mode: 0o600 });
+      } catch (error) {
+        await rm(file, { force: true });
+        throw error;
+      }
       return file;
     },
     remove: (file) => rm(file, { force: true }),

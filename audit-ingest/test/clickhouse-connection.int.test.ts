@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
@@ -146,6 +146,10 @@ describe('chDB connection through @clickhouse/client', () => {
       );
       const [ready] = await once(holder.stdout!, 'data');
       expect(String(ready)).toBe('ready\n');
+      // Rows the holder may be inserting: not this process's to clear.
+      const inFlight = join(path, 'insert-spool', `${holder.pid}-in-flight.rowbinary`);
+      mkdirSync(join(path, 'insert-spool'));
+      writeFileSync(inFlight, 'rows');
 
       let failure: unknown;
       try {
@@ -155,6 +159,7 @@ describe('chDB connection through @clickhouse/client', () => {
       }
 
       expect(failure).toMatchObject({ code: 'GH_ERR_AUDIT_STORE_IN_USE' });
+      expect(existsSync(inFlight)).toBe(true);
       expect((failure as Error).message).toContain(`the chDB store at ${path} is in use by another process (pid ${holder.pid}; a running \`gatehouse start\`?)`);
       holder.stdin!.end();
       await once(holder, 'exit');

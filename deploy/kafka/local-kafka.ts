@@ -143,7 +143,10 @@ function launch(classpath: string, files: ReturnType<typeof paths>): number {
     const child = spawn(
       'java',
       [
-        '-Xms128m',
+        // The whole heap from the start, as Kafka's own start script sets it: growing from a small
+        // one, G1 ran concurrent marking cycles after each burst of produced records, which cost
+        // the broker about a sixth more CPU per record fetched and slowed producing.
+        '-Xms512m',
         '-Xmx512m',
         '-XX:+UseG1GC',
         '-XX:MaxGCPauseMillis=20',

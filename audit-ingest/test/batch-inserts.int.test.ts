@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { Readable } from 'node:stream';
 import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAuditBatchWriter, EMPTY_CHAIN, migrate, nextChainHash, type AuditInsert, type Checkpointer } from '../src/index.ts';
+import { describe, expect, it } from 'vitest';
+import { createAuditBatchWriter, EMPTY_CHAIN, nextChainHash, type AuditInsert, type Checkpointer } from '../src/index.ts';
 import { delivered, toolCallEvents, uniqueContext } from './support/audit-events.ts';
-import { openTempStore, queryRows, type TempStore } from './support/temp-store.ts';
+import { migratedStoreForTests, queryRows } from './support/temp-store.ts';
 
 interface StoredRow {
   offset: string;
@@ -18,15 +17,7 @@ const batchOf = (calls: number) => delivered(Array.from({ length: calls }, () =>
 
 describe('a batch stored as several inserts', () => {
   const logger = pino({ level: 'silent' });
-  let store: TempStore;
-
-  beforeAll(async () => {
-    store = openTempStore();
-    await migrate(store.connection);
-  });
-  afterAll(async () => {
-    await store.dispose();
-  });
+  const store = migratedStoreForTests();
 
   const storedRows = (topic: string) =>
     queryRows<StoredRow>(

@@ -1,28 +1,19 @@
 import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   createAuditBatchWriter,
   insertAuditRows,
   insertDeduplicationToken,
-  migrate,
   toAuditEventRow,
 } from '../src/index.ts';
 import { delivered, toolCallEvents, uniqueContext } from './support/audit-events.ts';
-import { openTempStore, queryRows, type TempStore } from './support/temp-store.ts';
+import { migratedStoreForTests, queryRows } from './support/temp-store.ts';
 
 const TOPIC = 'gatehouse.audit';
 
 describe('exactly-once storage of redelivered batches', () => {
   const logger = pino({ level: 'silent' });
-  let store: TempStore;
-
-  beforeAll(async () => {
-    store = openTempStore();
-    await migrate(store.connection);
-  });
-  afterAll(async () => {
-    await store.dispose();
-  });
+  const store = migratedStoreForTests();
 
   const countOfTrace = async (traceId: string) => {
     const [row] = await queryRows<{ n: string }>(store.connection, 'SELECT count() AS n FROM audit_events WHERE trace_id = {traceId:String}', { traceId });

@@ -1,18 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chainDeliveredEvents, EMPTY_CHAIN, insertAuditRows, migrate, toAuditEventRow, type AuditEventRow } from '../src/index.ts';
+import { describe, expect, it } from 'vitest';
+import { chainDeliveredEvents, EMPTY_CHAIN, insertAuditRows, toAuditEventRow, type AuditEventRow } from '../src/index.ts';
 import { delivered, fixedClock, toolCallEvents, uniqueContext } from './support/audit-events.ts';
-import { openTempStore, queryRows, type TempStore } from './support/temp-store.ts';
+import { migratedStoreForTests, queryRows } from './support/temp-store.ts';
 
 describe('audit rows inserted in RowBinary', () => {
-  let store: TempStore;
-  beforeAll(async () => {
-    store = openTempStore();
-    await migrate(store.connection);
-  });
-  afterAll(async () => {
-    await store.dispose();
-  });
+  const store = migratedStoreForTests();
 
   /** The inserted columns as ClickHouse returns them, which is how verify reads rows back to hash them. */
   const storedOf = (topic: string) =>

@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ClickHouseClient } from '@clickhouse/client';
-import { createClickHouseConnection } from '../../src/index.ts';
+import { afterAll, beforeAll } from 'vitest';
+import { createClickHouseConnection, migrate } from '../../src/index.ts';
 
 export interface TempStore {
   path: string;
@@ -25,6 +26,34 @@ export function openTempStore(): TempStore {
       await connection.close();
       rmSync(path, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * A store with the audit schema for the tests of the calling `describe` block: opened before
+ * them and deleted after. Its members may be read once the block's tests run.
+ */
+export function migratedStoreForTests(): TempStore {
+  let store: TempStore | undefined;
+  beforeAll(async () => {
+    store = openTempStore();
+    await migrate(store.connection);
+  });
+  afterAll(async () => {
+    await store?.dispose();
+  });
+  const current = (): TempStore => {
+    if (store === undefined) throw new Error('the store opens before the tests of its describe block, not while it is declared');
+    return store;
+  };
+  return {
+    get path() {
+      return current().path;
+    },
+    get connection() {
+      return current().connection;
+    },
+    dispose: () => current().dispose(),
   };
 }
 

@@ -11,12 +11,13 @@ const never: AsIsCheck = () => false;
 /**
  * A check that a value parsed from JSON is already exactly what `schema` parses it to: every key
  * known, every default present, every leaf valid. Such a value can be used as it is, without the
- * copy zod makes of every object and array (on events, most of what validating costs).
+ * copy zod makes of every object and array.
  *
  * It is built from the schema's definition, so it follows the schema as it changes. It answers
  * false whenever it is in doubt (an unknown key, a missing default, a kind of schema or check it
- * does not know), and the caller then parses with zod, which gives the value or the reason.
- * Leaves with checks are checked by zod itself.
+ * does not know), and the caller then parses with zod, which gives the value or the reason. A
+ * leaf's checks are tested here only where that is sure (a pattern, a length, a bound); any other
+ * check, and any value that fails such a test, is left to zod.
  */
 export function asIsCheck(schema: Schema): AsIsCheck {
   const def = schema._zod.def as Def;

@@ -11,6 +11,22 @@ export function clickHouseTime(isoTime: string): string {
   return `${utc.slice(0, 10)} ${utc.slice(11, 23)}`;
 }
 
+/** Milliseconds since the epoch of a time in clickHouseTime's form; NaN for any other text. */
+export function clickHouseTimeMilliseconds(text: string): number {
+  if (!CLICKHOUSE_TIME.test(text)) return Number.NaN;
+  return Date.UTC(
+    digitsAt(text, 0, 4),
+    digitsAt(text, 5, 2) - 1,
+    digitsAt(text, 8, 2),
+    digitsAt(text, 11, 2),
+    digitsAt(text, 14, 2),
+    digitsAt(text, 17, 2),
+    digitsAt(text, 20, 3),
+  );
+}
+
+const CLICKHOUSE_TIME = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}$/;
+
 /** `YYYY-MM` in UTC: the monthly partition of `audit_events` the event is stored in. */
 export function eventMonth(isoTime: string): string {
   return (isInToIsoStringForm(isoTime) ? isoTime : new Date(isoTime).toISOString()).slice(0, 7);

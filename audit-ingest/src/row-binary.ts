@@ -1,4 +1,5 @@
 import { grown, ownedPrefix } from './byte-buffers.ts';
+import { clickHouseTimeMilliseconds } from './event-time.ts';
 
 /**
  * ClickHouse's RowBinary format, written value by value into one growing buffer: each column's
@@ -79,15 +80,16 @@ export function createRowBinaryWriter(expectedBytes: number): RowBinaryWriter {
       at += 4;
     },
     uint64(value) {
+      const bad = () => new RangeError(`not a UInt64: ${JSON.stringify(value)}`);
+      if (typeof value === 'string' && !DECIMAL.test(value)) throw bad();
+      const number = Number(value);
       room(8);
-      const number = typeof value === 'number' ? value : Number(value);
-      if (Number.isSafeInteger(number) && number >= 0 && (typeof value === 'number' || DECIMAL.test(value))) {
+      if (Number.isSafeInteger(number) && number >= 0) {
         int64(number);
         return;
       }
-      if (typeof value === 'number' || !DECIMAL.test(value) || BigInt(value) >= 2n ** 64n) {
-        throw new RangeError(`not a UInt64: ${JSON.stringify(value)}`);
-      }
+      // Beyond 2^53 only decimal text is exact.
+      if (typeof value === 'number' || BigInt(value) >= 2n ** 64n) throw bad();
       buffer.writeBigUInt64LE(BigInt(value), at);
       at += 8;
     },
@@ -102,16 +104,8 @@ export function createRowBinaryWriter(expectedBytes: number): RowBinaryWriter {
       at += 16;
     },
     dateTime64ms(value) {
-      if (!CLICKHOUSE_TIME.test(value)) throw new RangeError(`not a time as clickHouseTime writes it: ${JSON.stringify(value)}`);
-      const milliseconds = Date.UTC(
-        digits(value, 0, 4),
-        digits(value, 5, 2) - 1,
-        digits(value, 8, 2),
-        digits(value, 11, 2),
-        digits(value, 14, 2),
-        digits(value, 17, 2),
-        digits(value, 20, 3),
-      );
+      const milliseconds = clickHouseTimeMilliseconds(value);
+      if (Number.isNaN(milliseconds)) throw new RangeError(`not a time as clickHouseTime writes it: ${JSON.stringify(value)}`);
       room(8);
       int64(milliseconds);
     },
@@ -122,18 +116,11 @@ export function createRowBinaryWriter(expectedBytes: number): RowBinaryWriter {
 const SHORT_STRING = 42;
 const TWO_TO_32 = 2 ** 32;
 const DECIMAL = /^\d+$/;
-const CLICKHOUSE_TIME = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}$/;
 
 const HEX_DIGIT = new Int8Array(128).fill(-1);
 for (let digit = 0; digit < 16; digit += 1) {
   HEX_DIGIT['0123456789abcdef'.charCodeAt(digit)] = digit;
   HEX_DIGIT['0123456789ABCDEF'.charCodeAt(digit)] = digit;
-}
-
-function digits(text: string, start: number, count: number): number {
-  let value = 0;
-  for (let index = start; index < start + count; index += 1) value = value * 10 + text.charCodeAt(index) - 48;
-  return value;
 }
 
 const UUID_BYTES = new Uint8Array(16);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clickHouseTime, eventMonth } from '../src/event-time.ts';
+import { clickHouseTime, clickHouseTimeMilliseconds, eventMonth } from '../src/event-time.ts';
 
 /** What Date makes of a time: the reference the text-based reading must agree with. */
 const viaDate = (iso: string) => new Date(iso).toISOString();
@@ -24,12 +24,18 @@ describe('event times in UTC', () => {
   it.each(times)('reads %s as Date does', (iso) => {
     expect(clickHouseTime(iso)).toBe(`${viaDate(iso).slice(0, 10)} ${viaDate(iso).slice(11, 23)}`);
     expect(eventMonth(iso)).toBe(viaDate(iso).slice(0, 7));
+    expect(clickHouseTimeMilliseconds(clickHouseTime(iso))).toBe(Date.parse(iso));
   });
 
   it('agrees with Date across random instants', () => {
     for (let i = 0; i < 2_000; i += 1) {
       const iso = new Date(Math.floor(Math.random() * 2 ** 42)).toISOString();
       expect(clickHouseTime(iso)).toBe(`${iso.slice(0, 10)} ${iso.slice(11, 23)}`);
+      expect(clickHouseTimeMilliseconds(clickHouseTime(iso))).toBe(Date.parse(iso));
     }
+  });
+
+  it.each(['2026-03-14T09:26:53.589Z', '2026-03-14 09:26:53', '2026-03-14 09:26:53.5890', ''])('reads %j as no time of clickHouseTime\'s form', (text) => {
+    expect(clickHouseTimeMilliseconds(text)).toBeNaN();
   });
 });

@@ -4,22 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { Readable } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createClickHouseConnection } from '../src/index.ts';
-import { openTempStore, queryRows, type TempStore } from './support/temp-store.ts';
+import { queryRows, storeForTests } from './support/temp-store.ts';
 
 const REPO_ROOT = new URL('../../', import.meta.url).pathname;
 
 describe('chDB connection through @clickhouse/client', () => {
   describe('settings', () => {
-    let store: TempStore;
-    beforeAll(async () => {
-      store = openTempStore();
-      await store.connection.command({ query: 'CREATE TABLE probe (id UInt32) ENGINE = MergeTree ORDER BY id' });
-    });
-    afterAll(async () => {
-      await store.dispose();
-    });
+    const store = storeForTests((connection) => connection.command({ query: 'CREATE TABLE probe (id UInt32) ENGINE = MergeTree ORDER BY id' }));
 
     it.each([
       'INSERT INTO probe VALUES (1)',
@@ -76,14 +69,7 @@ describe('chDB connection through @clickhouse/client', () => {
   });
 
   describe('rows in RowBinary', () => {
-    let store: TempStore;
-    beforeAll(async () => {
-      store = openTempStore();
-      await store.connection.command({ query: 'CREATE TABLE spooled (id UInt32, name String) ENGINE = MergeTree ORDER BY id' });
-    });
-    afterAll(async () => {
-      await store.dispose();
-    });
+    const store = storeForTests((connection) => connection.command({ query: 'CREATE TABLE spooled (id UInt32, name String) ENGINE = MergeTree ORDER BY id' }));
 
     it('are inserted from a file in the store that is removed afterwards, and a file left by an earlier process is removed on opening', async () => {
       const spool = join(store.path, 'insert-spool');

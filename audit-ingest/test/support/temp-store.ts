@@ -29,15 +29,20 @@ export function openTempStore(): TempStore {
   };
 }
 
-/**
- * A store with the audit schema for the tests of the calling `describe` block: opened before
- * them and deleted after. Its members may be read once the block's tests run.
- */
+/** A store with the audit schema for the tests of the calling `describe` block; see storeForTests. */
 export function migratedStoreForTests(): TempStore {
+  return storeForTests((connection) => migrate(connection));
+}
+
+/**
+ * A store for the tests of the calling `describe` block: opened and readied by `prepare` before
+ * them, deleted after. Its members may be read once the block's tests run.
+ */
+export function storeForTests(prepare: (connection: ClickHouseClient) => Promise<unknown>): TempStore {
   let store: TempStore | undefined;
   beforeAll(async () => {
     store = openTempStore();
-    await migrate(store.connection);
+    await prepare(store.connection);
   });
   afterAll(async () => {
     await store?.dispose();

@@ -385,7 +385,7 @@ async function main() {
     row('  CPU of the whole machine per event', `${((machineMs * 1000) / EVENTS).toFixed(1)} µs, ${(machineMs / 1000 / coldSeconds).toFixed(2)} of ${availableParallelism()} cores busy`);
     row(`    from ${STEADY_FROM * 100} % stored on`, `${((sustainedMachineMs * 1000) / steadyEvents).toFixed(1)} µs, ${(sustainedMachineMs / 1000 / ingestSeconds).toFixed(2)} of ${availableParallelism()} cores busy`);
     row('  main JavaScript thread busy', `${((loop.active * 1000) / EVENTS).toFixed(1)} µs per event, ${(loop.utilization * 100).toFixed(0)} % of the run`);
-    row('  per event: decode + validate (zod, one thread)', `${costs.decodeUs.toFixed(1)} µs`);
+    row('  per event: decode + validate (one thread)', `${costs.decodeUs.toFixed(1)} µs`);
     row('  per event: canonical body JSON (one thread)', `${costs.bodyJsonUs.toFixed(1)} µs`);
     row(`freshness at ${rate} events/s for ${FRESHNESS_SECONDS} s`, `p50 ${percentile(freshness, 50)} ms, p90 ${percentile(freshness, 90)} ms, p99 ${percentile(freshness, 99)} ms, max ${freshness.at(-1)} ms (${freshness.length} probes)`);
     const steadyInserts = stats.inserts - bulkStats.inserts;

@@ -6,7 +6,7 @@ import type { ChainSegment, Checkpointer } from './checkpointer.ts';
 import { createGroupCommit } from './group-commit.ts';
 import type { ChainTail } from './hash-chain.ts';
 import { createInsertPreparer } from './insert-preparer.ts';
-import { insertEncodedRows, joinEncodedRows } from './insert-audit-rows.ts';
+import { insertEncodedRows } from './insert-audit-rows.ts';
 import { AUDIT_EVENTS_TABLE } from './migrations.ts';
 import type { AuditInsert, PreparedBatch, PreparedInsert } from './prepare-inserts.ts';
 
@@ -113,7 +113,10 @@ export function createAuditBatchWriter(options: AuditBatchWriterOptions): AuditB
   const writes = new Map<string, PartitionWrite>();
   const groupCommit = createGroupCommit<PreparedInsert>(async (group, token) => {
     for (const { insert } of group) await hooks?.beforeInsert?.(insert);
-    await insertEncodedRows(connection, table, joinEncodedRows(group.map((prepared) => prepared.encoded)), token);
+    const bodies = group.map((prepared) => prepared.encoded);
+    await insertEncodedRows(connection, table, bodies, token);
+    // Only after a success: a failed insert's body may still be held by the client that was sending it.
+    preparer.giveBack(bodies.map((body) => body.payload));
     for (const { insert } of group) await hooks?.afterInsert?.(insert);
   }, prepareOptions.maxRows);
 

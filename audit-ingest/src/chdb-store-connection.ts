@@ -88,7 +88,7 @@ export function openChdbStoreConnection(path: string): Connection<Readable> {
     if (binary) {
       const query = insertFromFileStatement(binary[1]!, binary[2]!, { ...EMBEDDED_INSERT_SETTINGS, ...params.clickhouse_settings });
       if (query === undefined) throw new AuditIngestError('GH_ERR_AUDIT_INSERT_FAILED', `an insert setting cannot be written into SQL: ${params.query}`);
-      const file = await spool.write(await bytesOf(params.values!));
+      const file = await spool.write(await chunksOf(params.values!));
       try {
         await onInsertSession((session) => session.chdb.queryAsync(query(file)));
         // No summary: chDB does not count the rows an INSERT … SELECT wrote.
@@ -158,8 +158,8 @@ function insertFromFileStatement(table: string, columns: string, settings: NonNu
  * (its rows were never acknowledged, so the bus delivers them again).
  */
 interface InsertSpool {
-  /** The file now holding `rows`; none is left behind when writing fails. */
-  write(rows: Buffer): Promise<string>;
+  /** The file now holding `rows`, its chunks one after the other; none is left behind when writing fails. */
+  write(rows: readonly Buffer[]): Promise<string>;
   remove(file: string): Promise<void>;
 }
 
@@ -211,11 +211,17 @@ function rawInsertOf(query: string, values: string | Buffer, settings: NonNullab
   };
 }
 
-/** The whole body of an insert; a stream of one Buffer (what insert-audit-rows.ts sends) is not copied. */
+/** The whole body of an insert in one Buffer; a stream of one Buffer is not copied. */
 async function bytesOf(values: Readable): Promise<Buffer> {
+  const chunks = await chunksOf(values);
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+}
+
+/** The body of an insert as its chunks came (insert-audit-rows.ts sends the bodies of a group's inserts side by side). */
+async function chunksOf(values: Readable): Promise<Buffer[]> {
   const chunks: Buffer[] = [];
   for await (const chunk of values) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
-  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+  return chunks;
 }
 
 function insertResult(queryId: string | undefined, rows: number, bytes: number): InsertResult {

@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { AuditIngestError, describeClickHouseError } from './errors.ts';
+import type { SpareBuffers } from './byte-buffers.ts';
 import { createRowBinaryWriter, type RowBinaryWriter } from './row-binary.ts';
 import type { AuditEventRow, ChainedAuditEventRow } from './event-row.ts';
 
@@ -29,7 +30,7 @@ const CHAINED_ROW_COLUMNS = [...ROW_COLUMNS, 'seq', 'leaf_hash', 'chain_hash'] a
 
 /** Rows encoded for one insert (encodeAuditRows), ready to be sent by insertEncodedRows. */
 export interface EncodedAuditRows {
-  /** RowBinary, in the order of the insert's column list. */
+  /** RowBinary, in the order of the insert's column list; at the start of memory that holds nothing else (see RowBinaryWriter#finish). */
   payload: Buffer;
   rows: number;
   chained: boolean;
@@ -49,19 +50,24 @@ export interface RowEncoder<Row> {
   finish(): EncodedAuditRows;
 }
 
-/** A RowEncoder of chained rows, for about `expectedRows` of them. */
-export function createChainedRowEncoder(expectedRows: number): RowEncoder<ChainedAuditEventRow> {
-  return createRowEncoder(expectedRows, writeChainedRow, true);
+/** A RowEncoder of chained rows, for about `expectedRows` of them, written into memory taken from `spares`. */
+export function createChainedRowEncoder(expectedRows: number, spares?: SpareBuffers): RowEncoder<ChainedAuditEventRow> {
+  return createRowEncoder(expectedRows, writeChainedRow, true, spares);
 }
 
 /**
- * The rows in one buffer that grows as needed and is cut to size at the end (in memory of its
- * own, so that it can move between threads). The client's own insert encodes an array of rows
- * into a string per row, joins those into one string and then encodes that as UTF-8: two more
- * copies of every row on the JavaScript thread.
+ * The rows in one buffer that grows as needed (in memory of its own, so that it can move between
+ * threads). The client's own insert encodes an array of rows into a string per row, joins those
+ * into one string and then encodes that as UTF-8: two more copies of every row on the JavaScript
+ * thread.
  */
-function createRowEncoder<Row>(expectedRows: number, write: (writer: RowBinaryWriter, row: Row) => void, chained: boolean): RowEncoder<Row> {
-  const writer = createRowBinaryWriter(Math.max(1, expectedRows) * EXPECTED_ROW_BYTES);
+function createRowEncoder<Row>(
+  expectedRows: number,
+  write: (writer: RowBinaryWriter, row: Row) => void,
+  chained: boolean,
+  spares?: SpareBuffers,
+): RowEncoder<Row> {
+  const writer = createRowBinaryWriter(Math.max(1, expectedRows) * EXPECTED_ROW_BYTES, spares);
   let rows = 0;
   return {
     add(row) {
@@ -75,18 +81,6 @@ function createRowEncoder<Row>(expectedRows: number, write: (writer: RowBinaryWr
 /** About what one chained row of a tool call's events takes; a batch of larger ones grows its buffer once or twice. */
 const EXPECTED_ROW_BYTES = 768;
 
-/** Encoded rows of several inserts as one; they must be of one kind (all chained, or none), as they share a column list. */
-export function joinEncodedRows(parts: readonly EncodedAuditRows[]): EncodedAuditRows {
-  if (parts.length === 1) return parts[0]!;
-  const chained = parts[0]?.chained ?? false;
-  if (parts.some((part) => part.chained !== chained)) throw new TypeError('cannot join chained and unchained audit rows into one insert');
-  return {
-    payload: Buffer.concat(parts.map((part) => part.payload)),
-    rows: parts.reduce((sum, part) => sum + part.rows, 0),
-    chained,
-  };
-}
-
 /** One insert, one acknowledgement; ClickHouse keeps a single copy of inserts sharing `token`. */
 export async function insertAuditRows(
   connection: ClickHouseClient,
@@ -94,17 +88,24 @@ export async function insertAuditRows(
   rows: readonly AuditEventRow[] | readonly ChainedAuditEventRow[],
   token: string,
 ): Promise<void> {
-  await insertEncodedRows(connection, table, encodeAuditRows(rows), token);
+  await insertEncodedRows(connection, table, [encodeAuditRows(rows)], token);
 }
 
-/** insertAuditRows for rows already encoded: the rows go as the body of the INSERT statement. */
-export async function insertEncodedRows(connection: ClickHouseClient, table: string, encoded: EncodedAuditRows, token: string): Promise<void> {
-  if (encoded.rows === 0) return;
-  const columns = encoded.chained ? CHAINED_ROW_COLUMNS : ROW_COLUMNS;
+/**
+ * insertAuditRows for rows already encoded, of one or more inserts sent as one: their bodies go,
+ * one after the other and without being joined into a copy, as the body of the INSERT statement.
+ * They must be of one kind (all chained, or none), as they share a column list.
+ */
+export async function insertEncodedRows(connection: ClickHouseClient, table: string, parts: readonly EncodedAuditRows[], token: string): Promise<void> {
+  const rows = parts.reduce((sum, part) => sum + part.rows, 0);
+  if (rows === 0) return;
+  const chained = parts[0]!.chained;
+  if (parts.some((part) => part.chained !== chained)) throw new TypeError('cannot insert chained and unchained audit rows as one');
+  const columns = chained ? CHAINED_ROW_COLUMNS : ROW_COLUMNS;
   try {
     const { stream } = await connection.exec({
       query: `INSERT INTO ${table} (${columns.join(', ')}) FORMAT RowBinary`,
-      values: Readable.from([encoded.payload], { objectMode: false }),
+      values: Readable.from(parts.map((part) => part.payload), { objectMode: false }),
       clickhouse_settings: {
         insert_deduplicate: 1,
         insert_deduplication_token: token,
@@ -118,7 +119,7 @@ export async function insertEncodedRows(connection: ClickHouseClient, table: str
     // No `cause`: a parse error quotes the rows it choked on, and this error gets logged.
     throw new AuditIngestError(
       'GH_ERR_AUDIT_INSERT_FAILED',
-      `inserting ${encoded.rows} audit events into ${table} failed: ${describeClickHouseError(error)}`,
+      `inserting ${rows} audit events into ${table} failed: ${describeClickHouseError(error)}`,
     );
   }
 }

@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { DeliveredRecord } from '../../events/src/bus.ts';
+import { createSpareBuffers, type SpareBuffers } from './byte-buffers.ts';
 import type { ChainTail } from './hash-chain.ts';
 import type { PreparedBatch, PrepareOptions } from './prepare-inserts.ts';
 
@@ -10,6 +11,11 @@ import type { PreparedBatch, PrepareOptions } from './prepare-inserts.ts';
  */
 export interface InsertPreparer {
   prepare(topic: string, records: readonly DeliveredRecord[], tail: ChainTail, options: PrepareOptions): Promise<PreparedBatch>;
+  /**
+   * Gives the thread back the memory of insert bodies it prepared, once they are stored and
+   * nothing reads them any more: it writes the next bodies into it (see SpareBuffers).
+   */
+  giveBack(payloads: readonly Buffer[]): void;
   /** Ends the thread; batches still being prepared fail. */
   close(): Promise<void>;
 }
@@ -28,6 +34,21 @@ export interface PrepareRequest {
 }
 
 export type PrepareResponse = { id: number; batch: PreparedBatch } | { id: number; error: string };
+
+/** What goes to the thread in one message: requests, and memory for it to keep (insert bodies given back). */
+export interface ToPrepareThread {
+  requests: PrepareRequest[];
+  spares: ArrayBuffer[];
+}
+
+/** What comes back in one message: responses, and the memory of the requests' values, for the next requests. */
+export interface FromPrepareThread {
+  responses: PrepareResponse[];
+  spares: ArrayBuffer[];
+}
+
+/** How many buffers each side keeps: about the batches and inserts in hand at once. */
+export const SPARES_KEPT = 8;
 
 const THREAD_ENTRY = new URL('./prepare-inserts-thread.ts', import.meta.url);
 
@@ -48,6 +69,8 @@ export function createInsertPreparer(): InsertPreparer {
   let nextId = 0;
   const pending = new Map<number, { resolve: (batch: PreparedBatch) => void; reject: (error: Error) => void }>();
   let queued: { requests: PrepareRequest[]; transfer: ArrayBuffer[] } = { requests: [], transfer: [] };
+  let givenBack: ArrayBuffer[] = [];
+  const valueSpares = createSpareBuffers(SPARES_KEPT);
 
   const failPending = (error: Error) => {
     for (const { reject } of pending.values()) reject(error);
@@ -59,7 +82,8 @@ export function createInsertPreparer(): InsertPreparer {
     if (worker) return worker;
     const started = new Worker(THREAD_ENTRY, { name: 'audit-prepare', resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
     started.unref();
-    started.on('message', ({ responses }: { responses: PrepareResponse[] }) => {
+    started.on('message', ({ responses, spares }: FromPrepareThread) => {
+      for (const memory of spares) valueSpares.keep(memory);
       for (const response of responses) {
         const waiting = pending.get(response.id);
         pending.delete(response.id);
@@ -82,11 +106,14 @@ export function createInsertPreparer(): InsertPreparer {
   /** Runs from the event loop: a thread that cannot start, or a message that cannot be sent, fails its batches rather than the process. */
   const send = () => {
     const { requests, transfer } = queued;
+    const spares = givenBack;
     queued = { requests: [], transfer: [] };
+    givenBack = [];
     try {
       const target = thread();
       target.ref();
-      target.postMessage({ requests }, transfer);
+      const message: ToPrepareThread = { requests, spares };
+      target.postMessage(message, [...transfer, ...spares]);
     } catch (error) {
       const failed = new Error(`the audit row preparation thread could not take a batch: ${(error as Error).message}`);
       for (const { id } of requests) {
@@ -99,13 +126,17 @@ export function createInsertPreparer(): InsertPreparer {
   return {
     prepare(topic, records, tail, options) {
       const id = nextId++;
-      const { request, transfer } = packRequest(id, topic, records, tail, options);
+      const { request, transfer } = packRequest(id, topic, records, tail, options, valueSpares);
       return new Promise<PreparedBatch>((resolve, reject) => {
         pending.set(id, { resolve, reject });
         if (queued.requests.length === 0) setImmediate(send);
         queued.requests.push(request);
         queued.transfer.push(...transfer);
       });
+    },
+    giveBack(payloads) {
+      for (const { buffer } of payloads) if (buffer instanceof ArrayBuffer && buffer.byteLength > 0 && !givenBack.includes(buffer)) givenBack.push(buffer);
+      givenBack.splice(0, givenBack.length - SPARES_KEPT);
     },
     async close() {
       const stopping = worker;
@@ -116,11 +147,14 @@ export function createInsertPreparer(): InsertPreparer {
   };
 }
 
-/** The request for one partition's records; one copy of their values, which the request then owns. */
-function packRequest(id: number, topic: string, records: readonly DeliveredRecord[], tail: ChainTail, options: PrepareOptions) {
+/**
+ * The request for one partition's records; one copy of their values, into memory of the request's
+ * own (kept from an earlier request where one is large enough).
+ */
+function packRequest(id: number, topic: string, records: readonly DeliveredRecord[], tail: ChainTail, options: PrepareOptions, spares: SpareBuffers) {
   let bytes = 0;
   for (const { value } of records) bytes += value.length;
-  const values = Buffer.allocUnsafeSlow(bytes);
+  const values = spares.take(bytes).subarray(0, bytes);
   const ends = new Uint32Array(records.length);
   const offsets = new Array<string>(records.length);
   let at = 0;
@@ -130,7 +164,7 @@ function packRequest(id: number, topic: string, records: readonly DeliveredRecor
     offsets[i] = offset;
   });
   const request: PrepareRequest = { id, topic, partition: records[0]?.partition ?? 0, values, ends, offsets, tail, options };
-  return { request, transfer: [values.buffer, ends.buffer] };
+  return { request, transfer: [values.buffer as ArrayBuffer, ends.buffer] };
 }
 
 /** The records of a request, on the thread: views into its values, not copies. */
@@ -145,18 +179,22 @@ export function unpackRequest(request: PrepareRequest): DeliveredRecord[] {
   return records;
 }
 
-/** The buffers of a prepared batch that can move to the main thread instead of being copied: those that own their memory. */
+/**
+ * The memory of a prepared batch that can move to the main thread instead of being copied: that of
+ * each insert body (which holds nothing else, see RowBinaryWriter#finish), and of the other
+ * buffers that own theirs.
+ */
 export function transferablesOf(batch: PreparedBatch): ArrayBuffer[] {
   const owned = (bytes: Uint8Array | Float64Array) => bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
   const transfer: ArrayBuffer[] = [];
-  const add = (bytes: Uint8Array | Float64Array) => {
-    if (owned(bytes) && bytes.buffer instanceof ArrayBuffer && !transfer.includes(bytes.buffer)) transfer.push(bytes.buffer);
+  const add = (memory: ArrayBufferLike) => {
+    if (memory instanceof ArrayBuffer && !transfer.includes(memory)) transfer.push(memory);
   };
   for (const { encoded, segment } of batch.inserts) {
-    add(encoded.payload);
-    if (segment) add(segment.leafHashes);
+    add(encoded.payload.buffer);
+    if (segment && owned(segment.leafHashes)) add(segment.leafHashes.buffer);
   }
-  add(batch.consumed.times);
+  if (owned(batch.consumed.times)) add(batch.consumed.times.buffer);
   return transfer;
 }
 

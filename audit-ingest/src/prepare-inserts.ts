@@ -1,6 +1,7 @@
 import { hash } from 'node:crypto';
 import type { ConsumedEvents, DeliveredEvent, DeliveredRecord, RejectedRecord } from '../../events/src/bus.ts';
 import { consumedRecorder, eachDecodedRecord } from '../../events/src/codec.ts';
+import type { SpareBuffers } from './byte-buffers.ts';
 import { createSegmentRecorder, type ChainSegment } from './checkpointer.ts';
 import { toAuditEventRow } from './event-row.ts';
 import { createChainExtension, type ChainTail } from './hash-chain.ts';
@@ -54,9 +55,10 @@ export interface PrepareOptions {
  * no store, so that it can run on a thread of its own (insert-preparer.ts). Each event goes
  * through all the steps before the next is decoded, and only its encoded row and leaf hash stay:
  * a batch's events, rows and lines kept until the step after would outlive V8's young generation,
- * which cost about a third more per event.
+ * which cost about a third more per event. The inserts' bodies are written into memory taken from
+ * `spares`.
  */
-export function prepareBatch(topic: string, records: readonly DeliveredRecord[], tail: ChainTail, options: PrepareOptions): PreparedBatch {
+export function prepareBatch(topic: string, records: readonly DeliveredRecord[], tail: ChainTail, options: PrepareOptions, spares?: SpareBuffers): PreparedBatch {
   const inserts: PreparedInsert[] = [];
   const consumed = consumedRecorder(records.length);
   let after = tail;
@@ -69,7 +71,7 @@ export function prepareBatch(topic: string, records: readonly DeliveredRecord[],
       after = inserts[inserts.length - 1]!.tail;
       insert = undefined;
     }
-    insert ??= startInsert(topic, month, after, Math.min(options.maxRows, records.length - index), options.forCheckpoint);
+    insert ??= startInsert(topic, month, after, Math.min(options.maxRows, records.length - index), options.forCheckpoint, spares);
     insert.add(delivered);
   });
   if (insert) {
@@ -87,9 +89,9 @@ interface InsertBuilder {
   finish(): PreparedInsert;
 }
 
-function startInsert(topic: string, month: string, tail: ChainTail, expectedRows: number, forCheckpoint: boolean): InsertBuilder {
+function startInsert(topic: string, month: string, tail: ChainTail, expectedRows: number, forCheckpoint: boolean, spares?: SpareBuffers): InsertBuilder {
   const chain = createChainExtension(tail, expectedRows);
-  const encoder = createChainedRowEncoder(expectedRows);
+  const encoder = createChainedRowEncoder(expectedRows, spares);
   const ids = deduplicationIds();
   const segment = forCheckpoint ? createSegmentRecorder() : undefined;
   let first: DeliveredEvent | undefined;

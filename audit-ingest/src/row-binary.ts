@@ -1,4 +1,4 @@
-import { grown, ownedPrefix } from './byte-buffers.ts';
+import { grown, NO_SPARES, type SpareBuffers } from './byte-buffers.ts';
 import { clickHouseTimeMilliseconds } from './event-time.ts';
 
 /**
@@ -18,16 +18,23 @@ export interface RowBinaryWriter {
   uuid(value: string): void;
   /** `YYYY-MM-DD hh:mm:ss.sss` in UTC (clickHouseTime) as DateTime64(3): milliseconds since the epoch. */
   dateTime64ms(value: string): void;
-  /** The bytes written, in memory of their own (so they can move to another thread). */
+  /**
+   * The bytes written, at the start of memory that holds nothing else, so that the memory can move
+   * to another thread whole (and come back as a spare) rather than be copied.
+   */
   finish(): Buffer;
 }
 
-export function createRowBinaryWriter(expectedBytes: number): RowBinaryWriter {
-  let buffer: Buffer = Buffer.allocUnsafeSlow(Math.max(64, expectedBytes));
+/** A writer into memory taken from `spares`, for about `expectedBytes`. */
+export function createRowBinaryWriter(expectedBytes: number, spares: SpareBuffers = NO_SPARES): RowBinaryWriter {
+  let buffer = spares.take(Math.max(64, expectedBytes));
   let at = 0;
 
   function room(bytes: number): void {
-    if (at + bytes > buffer.length) buffer = grown(buffer, at + bytes);
+    if (at + bytes <= buffer.length) return;
+    const outgrown = buffer;
+    buffer = grown(outgrown, at + bytes, spares);
+    spares.keep(outgrown.buffer);
   }
 
   function varint(value: number): void {
@@ -109,7 +116,7 @@ export function createRowBinaryWriter(expectedBytes: number): RowBinaryWriter {
       room(8);
       int64(milliseconds);
     },
-    finish: () => ownedPrefix(buffer, at),
+    finish: () => buffer.subarray(0, at),
   };
 }
 

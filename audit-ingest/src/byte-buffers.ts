@@ -24,7 +24,7 @@ export function ownedPrefix(buffer: Buffer, bytes: number): Buffer {
  * that fills them, they are written again without one.
  */
 export interface SpareBuffers {
-  /** A buffer of at least `bytes` at the start of memory of its own: a kept one if one is large enough. */
+  /** A buffer of at least `bytes` at the start of memory of its own: the smallest kept one that is large enough, if any. */
   take(bytes: number): Buffer;
   /** Keeps memory nothing uses any more for a later take; beyond `limit` buffers, the oldest goes. */
   keep(memory: ArrayBufferLike): void;
@@ -34,7 +34,10 @@ export function createSpareBuffers(limit: number): SpareBuffers {
   const kept: ArrayBufferLike[] = [];
   return {
     take(bytes) {
-      const fits = kept.findIndex((memory) => memory.byteLength >= bytes);
+      let fits = -1;
+      kept.forEach((memory, index) => {
+        if (memory.byteLength >= bytes && (fits < 0 || memory.byteLength < kept[fits]!.byteLength)) fits = index;
+      });
       if (fits < 0) return Buffer.allocUnsafeSlow(bytes);
       const [memory] = kept.splice(fits, 1);
       return Buffer.from(memory!);

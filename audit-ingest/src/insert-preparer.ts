@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import type { DeliveredRecord } from '../../events/src/bus.ts';
+import type { DeliveredRecord, RecordList } from '../../events/src/bus.ts';
 import { createSpareBuffers, type SpareBuffers } from './byte-buffers.ts';
 import type { ChainTail } from './hash-chain.ts';
 import type { PreparedBatch, PrepareOptions } from './prepare-inserts.ts';
@@ -167,16 +167,20 @@ function packRequest(id: number, topic: string, records: readonly DeliveredRecor
   return { request, transfer: [values.buffer as ArrayBuffer, ends.buffer] };
 }
 
-/** The records of a request, on the thread: views into its values, not copies. */
-export function unpackRequest(request: PrepareRequest): DeliveredRecord[] {
+/**
+ * The records of a request, on the thread, each made when asked: a view into the request's values,
+ * not a copy. Made all at once, a batch's records outlived the young generation.
+ */
+export function unpackRequest(request: PrepareRequest): RecordList {
   const { values, ends, offsets, partition } = request;
-  const records = new Array<DeliveredRecord>(ends.length);
-  let start = 0;
-  for (let i = 0; i < ends.length; i += 1) {
-    records[i] = { partition, offset: offsets[i]!, value: Buffer.from(values.buffer, values.byteOffset + start, ends[i]! - start) };
-    start = ends[i]!;
-  }
-  return records;
+  return {
+    length: ends.length,
+    at(index) {
+      if (index < 0 || index >= ends.length) return undefined;
+      const start = index === 0 ? 0 : ends[index - 1]!;
+      return { partition, offset: offsets[index]!, value: Buffer.from(values.buffer, values.byteOffset + start, ends[index]! - start) };
+    },
+  };
 }
 
 /**

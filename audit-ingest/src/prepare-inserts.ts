@@ -1,7 +1,7 @@
 import { hash } from 'node:crypto';
-import type { ConsumedEvents, DeliveredEvent, DeliveredRecord, RejectedRecord } from '../../events/src/bus.ts';
+import type { ConsumedEvents, DeliveredEvent, RecordList, RejectedRecord } from '../../events/src/bus.ts';
 import { consumedRecorder, eachDecodedRecord } from '../../events/src/codec.ts';
-import type { SpareBuffers } from './byte-buffers.ts';
+import { grown, NO_SPARES, type SpareBuffers } from './byte-buffers.ts';
 import { createSegmentRecorder, type ChainSegment } from './checkpointer.ts';
 import { toAuditEventRow } from './event-row.ts';
 import { createChainExtension, type ChainTail } from './hash-chain.ts';
@@ -58,7 +58,7 @@ export interface PrepareOptions {
  * which cost about a third more per event. The inserts' bodies are written into memory taken from
  * `spares`.
  */
-export function prepareBatch(topic: string, records: readonly DeliveredRecord[], tail: ChainTail, options: PrepareOptions, spares?: SpareBuffers): PreparedBatch {
+export function prepareBatch(topic: string, records: RecordList, tail: ChainTail, options: PrepareOptions, spares?: SpareBuffers): PreparedBatch {
   const inserts: PreparedInsert[] = [];
   const consumed = consumedRecorder(records.length);
   let after = tail;
@@ -92,7 +92,7 @@ interface InsertBuilder {
 function startInsert(topic: string, month: string, tail: ChainTail, expectedRows: number, forCheckpoint: boolean, spares?: SpareBuffers): InsertBuilder {
   const chain = createChainExtension(tail, expectedRows);
   const encoder = createChainedRowEncoder(expectedRows, spares);
-  const ids = deduplicationIds();
+  const ids = deduplicationIds(expectedRows, spares);
   const segment = forCheckpoint ? createSegmentRecorder() : undefined;
   let first: DeliveredEvent | undefined;
   let last: DeliveredEvent | undefined;
@@ -127,21 +127,40 @@ function startInsert(topic: string, month: string, tail: ChainTail, expectedRows
 
 /** `topic/partition/first-last/hash of the event ids`: the same events at the same place give the same token. */
 export function insertDeduplicationToken(topic: string, events: DeliveredEvent[]): string {
-  const ids = deduplicationIds();
+  const ids = deduplicationIds(events.length);
   for (const { event } of events) ids.add(event.id);
   const first = events[0];
   const last = events[events.length - 1];
   return ids.token(topic, first?.partition ?? 0, first?.offset ?? '', last?.offset ?? '');
 }
 
-function deduplicationIds() {
-  // One-shot over the ids, each followed by a newline.
-  let ids = '';
+/**
+ * The ids, each followed by a newline, hashed into a token once all are added (once). They are
+ * written into memory taken from `spares` and given back with the token: kept as a string instead,
+ * every event left three strings alive until its insert was cut, which the collector then moved
+ * out of the young generation.
+ */
+function deduplicationIds(expected: number, spares: SpareBuffers = NO_SPARES) {
+  let written = spares.take(Math.max(64, expected * UUID_LINE_BYTES));
+  let at = 0;
   return {
     add(id: string) {
-      ids += `${id}\n`;
+      const most = 3 * id.length + 1;
+      if (at + most > written.length) {
+        const outgrown = written;
+        written = grown(outgrown, at + most, spares);
+        spares.keep(outgrown.buffer);
+      }
+      at += written.write(id, at, 'utf8');
+      written[at++] = NEWLINE;
     },
-    token: (topic: string, partition: number, firstOffset: string, lastOffset: string) =>
-      `${topic}/${partition}/${firstOffset}-${lastOffset}/${hash('sha256', ids, 'hex').slice(0, 32)}`,
+    token(topic: string, partition: number, firstOffset: string, lastOffset: string) {
+      const digest = hash('sha256', written.subarray(0, at), 'hex');
+      spares.keep(written.buffer);
+      return `${topic}/${partition}/${firstOffset}-${lastOffset}/${digest.slice(0, 32)}`;
+    },
   };
 }
+
+const UUID_LINE_BYTES = 37;
+const NEWLINE = 0x0a;

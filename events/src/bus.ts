@@ -23,6 +23,12 @@ export interface DeliveredRecord {
   value: Buffer;
 }
 
+/**
+ * Records handed out one at a time, in order: an array, or a view that makes each record when
+ * asked, so that a large batch's records need not all be alive at once.
+ */
+export type RecordList = Pick<readonly DeliveredRecord[], 'length' | 'at'>;
+
 /** A record of a batch that is not a valid event: its index in the batch, and why. */
 export interface RejectedRecord {
   index: number;

@@ -1,4 +1,4 @@
-import type { BatchHandler, ConsumedEvents, DeliveredEvent, DeliveredRecord, RejectedRecord, RejectingRecordHandler } from './bus.ts';
+import type { BatchHandler, ConsumedEvents, DeliveredEvent, DeliveredRecord, RecordList, RejectedRecord, RejectingRecordHandler } from './bus.ts';
 import { asIsCheck } from './as-is-check.ts';
 import { EventSchema, type Event } from './events.ts';
 
@@ -53,18 +53,19 @@ export function decodeRecords(records: readonly DeliveredRecord[]): { delivered:
  * Decodes the records in turn, handing each valid event to `each` as soon as it is decoded (so a
  * consumer can let go of it before the next); returns the others with the reason.
  */
-export function eachDecodedRecord(records: readonly DeliveredRecord[], each: (delivered: DeliveredEvent, index: number) => void): RejectedRecord[] {
+export function eachDecodedRecord(records: RecordList, each: (delivered: DeliveredEvent, index: number) => void): RejectedRecord[] {
   const rejected: RejectedRecord[] = [];
-  records.forEach(({ value, partition, offset }, index) => {
+  for (let index = 0; index < records.length; index += 1) {
+    const { value, partition, offset } = records.at(index)!;
     let event: Event;
     try {
       event = decodeEvent(value);
     } catch (error) {
       rejected.push({ index, reason: error instanceof Error ? error.message : String(error) });
-      return;
+      continue;
     }
     each({ event, partition, offset }, index);
-  });
+  }
   return rejected;
 }
 

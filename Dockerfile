@@ -30,7 +30,8 @@ COPY gatehouse.example.yaml ./
 RUN mkdir -p /var/lib/gatehouse && chown node:node /var/lib/gatehouse
 USER node
 # As ./gatehouse does: the embedded chDB holds a libuv pool thread for each insert or query, and
-# large buffers go in transparent huge pages (fewer page faults; see ./gatehouse).
+# large buffers go in transparent huge pages (fewer page faults; see ./gatehouse, which also caps
+# malloc arenas at the core count, which the image cannot know).
 ENV UV_THREADPOOL_SIZE=16
 ENV GLIBC_TUNABLES=glibc.malloc.hugetlb=1
 # 8080: the gateway (MCP, /healthz, /readyz, /metrics); 9464-9466: /metrics, /healthz, /readyz of

@@ -2,7 +2,7 @@
  * Audit ingest from Kafka into ClickHouse (chDB): sustained events/s, and end-to-end freshness
  * (event produced → queryable) p50/p99 under a steady load, with where the time goes.
  * Run: npm run bench:ingest   (starts its own Kafka broker on 127.0.0.1 and a chDB store in a
- * temporary directory; ends by itself; runs with UV_THREADPOOL_SIZE=16 and glibc.malloc.hugetlb=1, as ./gatehouse runs the roles). BENCH_EVENTS, BENCH_PARTITIONS, BENCH_FRESHNESS_SECONDS
+ * temporary directory; ends by itself; runs with UV_THREADPOOL_SIZE=16 and ./gatehouse's GLIBC_TUNABLES, as ./gatehouse runs the roles). BENCH_EVENTS, BENCH_PARTITIONS, BENCH_FRESHNESS_SECONDS
  * and BENCH_FRESHNESS_RATE change the load; BENCH_FETCH_PARTITION_MIB, BENCH_FETCH_MIB and
  * BENCH_MAX_ROWS the fetch and insert sizes (default: what the audit-ingest role uses);
  * BENCH_CHECKPOINTS=off signs no checkpoints (the role signs one every 1,000 events of a partition).

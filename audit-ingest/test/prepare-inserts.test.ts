@@ -94,6 +94,26 @@ describe('preparing a batch of records', () => {
     }
   });
 
+  it('writes the next bodies into the memory of bodies given back, with nothing left over from them', async () => {
+    const { records: all } = records();
+    const preparer = createInsertPreparer();
+    try {
+      const options = { maxRows: 20, forCheckpoint: false };
+      const large = await preparer.prepare(TOPIC, all, EMPTY_CHAIN, options);
+      const memory = large.inserts.map(({ encoded }) => encoded.payload.buffer);
+      const sizes = memory.map((piece) => piece.byteLength);
+      preparer.giveBack(large.inserts.map(({ encoded }) => encoded.payload));
+      const few = all.slice(0, 2);
+      const again = await preparer.prepare(TOPIC, few, EMPTY_CHAIN, options);
+      expect(again).toEqual(prepareBatch(TOPIC, few, EMPTY_CHAIN, options));
+      // The memory moved back to the thread (it is gone from here), and the new body is in one of its pieces.
+      expect(memory.every((piece) => piece.byteLength === 0)).toBe(true);
+      expect(sizes).toContain(again.inserts[0]!.encoded.payload.buffer.byteLength);
+    } finally {
+      await preparer.close();
+    }
+  });
+
   it('fails a batch that cannot be sent to the thread, not the process, and prepares the next', async () => {
     const { records: all } = records();
     const preparer = createInsertPreparer();

@@ -3,6 +3,14 @@ import type { CommandIO } from './command.ts';
 import { UsageError } from './parse-args.ts';
 import { ConfigError } from './config/load-config.ts';
 
+// A reader that stops early (`gatehouse audit export … | head`) closes the pipe: end as a program
+// that gets SIGPIPE does (128 + 13), quietly, rather than with an unhandled-error stack trace.
+const SIGPIPE_EXIT = 141;
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  process.exit(SIGPIPE_EXIT);
+});
+
 const io: CommandIO = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() };
 
 function usage(): string {

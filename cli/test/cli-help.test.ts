@@ -1,4 +1,5 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -29,6 +30,17 @@ describe('the gatehouse command line', () => {
       expect(stdout).toMatch(new RegExp(`^Usage: gatehouse ${name} ${subcommand}`));
     },
   );
+
+  it('ends quietly, as on SIGPIPE, when the reader of its output has gone', async () => {
+    const child = spawn(process.execPath, [CLI, '--help'], { cwd: REPO_ROOT, env: { PATH: process.env['PATH'] ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Closed before the command writes: its first write finds no reader.
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const [code] = await once(child, 'exit');
+    expect(stderr).toBe('');
+    expect(code).toBe(141);
+  });
 
   it('answers an unknown command and a bad option with exit code 2 and a hint', async () => {
     await expect(gatehouse(['launch'])).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('unknown command "launch"') });

@@ -107,7 +107,7 @@ function cpuMs(pid?: number): number {
       const [user, nice, system, , , irq, softirq, steal] = ticks as number[];
       return (user! + nice! + system! + irq! + softirq! + steal!) * TICK_MS;
     }
-    return statCpuMs(`/proc/${pid}/stat`);
+    return statUsage(`/proc/${pid}/stat`).cpuMs;
   } catch {
     return Number.NaN;
   }
@@ -115,20 +115,31 @@ function cpuMs(pid?: number): number {
 
 const TICK_MS = 10;
 
-/** utime + stime of a /proc/…/stat file: the 12th and 13th fields after the parenthesized command name. */
-function statCpuMs(file: string): number {
+/** What a /proc/…/stat file counts for a process or thread. */
+interface Usage {
+  /** utime + stime, ms. */
+  cpuMs: number;
+  /**
+   * Minor page faults: first touches of memory. Each costs about 12 µs of CPU on the virtual
+   * machines this runs on, so they show where fresh memory is written (see audit-ingest/README.md).
+   */
+  faults: number;
+}
+
+/** The 8th (minflt), 12th and 13th (utime, stime) fields after the parenthesized command name. */
+function statUsage(file: string): Usage {
   const fields = readFileSync(file, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+  return { cpuMs: (Number(fields[11]) + Number(fields[12])) * TICK_MS, faults: Number(fields[7]) };
 }
 
 /**
- * CPU time of this process's threads by name, pools summed (ms); empty where there is no /proc.
- * Node names its threads (MainThread, V8Worker for the garbage collector's and compiler's
- * helpers, libuv-worker for the pool that runs chDB's calls; audit-prepare is the thread that
- * decodes, chains and encodes the rows), and so does ClickHouse.
+ * CPU time and page faults of this process's threads by name, pools summed; empty where there is
+ * no /proc. Node names its threads (MainThread, V8Worker for the garbage collector's and
+ * compiler's helpers, libuv-worker for the pool that runs chDB's calls; audit-prepare is the
+ * thread that decodes, chains and encodes the rows), and so does ClickHouse.
  */
-function threadCpuMs(): Map<string, number> {
-  const byName = new Map<string, number>();
+function threadUsage(): Map<string, Usage> {
+  const byName = new Map<string, Usage>();
   let tids: string[] = [];
   try {
     tids = readdirSync('/proc/self/task');
@@ -138,7 +149,9 @@ function threadCpuMs(): Map<string, number> {
   for (const tid of tids) {
     try {
       const name = readFileSync(`/proc/self/task/${tid}/comm`, 'utf8').trim().replace(/[\d:/ -]+$/, '');
-      byName.set(name, (byName.get(name) ?? 0) + statCpuMs(`/proc/self/task/${tid}/stat`));
+      const usage = statUsage(`/proc/self/task/${tid}/stat`);
+      const sum = byName.get(name) ?? { cpuMs: 0, faults: 0 };
+      byName.set(name, { cpuMs: sum.cpuMs + usage.cpuMs, faults: sum.faults + usage.faults });
     } catch {
       // A thread that ended between listing and reading: left out.
     }
@@ -146,13 +159,13 @@ function threadCpuMs(): Map<string, number> {
   return byName;
 }
 
-/** The threads' CPU per event between two readings, busiest first, those of 0.1 µs or more. */
-function perThread(before: Map<string, number>, after: Map<string, number>, events: number): string {
+/** `of` per event between two readings, by thread, largest first, those that round to more than 0. */
+function perThread(before: Map<string, Usage>, after: Map<string, Usage>, events: number, of: (usage: Usage) => number, digits: number): string {
   return [...after]
-    .map(([name, ms]) => [name, ((ms - (before.get(name) ?? 0)) * 1000) / events] as const)
-    .filter(([, us]) => us >= 0.1)
+    .map(([name, usage]) => [name, (of(usage) - of(before.get(name) ?? { cpuMs: 0, faults: 0 })) / events] as const)
+    .filter(([, perEvent]) => perEvent >= 10 ** -digits)
     .sort((a, b) => b[1] - a[1])
-    .map(([name, us]) => `${name} ${us.toFixed(1)}`)
+    .map(([name, perEvent]) => `${name} ${perEvent.toFixed(digits)}`)
     .join(', ');
 }
 
@@ -290,7 +303,7 @@ async function main() {
     const cpuBefore = process.cpuUsage();
     const machineBefore = cpuMs();
     const brokerBefore = cpuMs(kafka.pid);
-    const threadsBefore = threadCpuMs();
+    const threadsBefore = threadUsage();
     t0 = performance.now();
     await ingest.start();
     const joinSeconds = (performance.now() - t0) / 1000;
@@ -306,7 +319,7 @@ async function main() {
     const machineNow = cpuMs();
     const machineMs = machineNow - machineBefore;
     const brokerMs = cpuMs(kafka.pid) - brokerBefore;
-    const threadsAfter = threadCpuMs();
+    const threadsAfter = threadUsage();
     const queryable = await count(connection);
     if (queryable !== EVENTS) throw new Error(`${queryable} events are queryable after ${EVENTS} were acknowledged: the ingest lost or duplicated some`);
     const coldSeconds = (tEnd - t0) / 1000;
@@ -380,7 +393,8 @@ async function main() {
     row('  wall time with an insert in flight', `${(bulkStats.busyMs / 1000).toFixed(2)} s (${((bulkStats.busyMs / 1000 / coldSeconds) * 100).toFixed(0)} % of the run)`);
     row('  dedup lookups (queries)', `${bulkStats.queries}, ${(bulkStats.queryMs / 1000).toFixed(2)} s`);
     row('  CPU of this process per event (all threads)', `${((cpu.user + cpu.system) / EVENTS).toFixed(1)} µs, ${((cpu.user + cpu.system) / 1e6 / coldSeconds).toFixed(2)} cores (the broker is another process)`);
-    row('    by thread (µs per event)', perThread(threadsBefore, threadsAfter, EVENTS));
+    row('    by thread (µs per event)', perThread(threadsBefore, threadsAfter, EVENTS, (usage) => usage.cpuMs * 1000, 1));
+    row('    page faults per event, by thread', perThread(threadsBefore, threadsAfter, EVENTS, (usage) => usage.faults, 2));
     row('  CPU of the Kafka broker per event', `${((brokerMs * 1000) / EVENTS).toFixed(1)} µs, ${(brokerMs / 1000 / coldSeconds).toFixed(2)} cores`);
     row('  CPU of the whole machine per event', `${((machineMs * 1000) / EVENTS).toFixed(1)} µs, ${(machineMs / 1000 / coldSeconds).toFixed(2)} of ${availableParallelism()} cores busy`);
     row(`    from ${STEADY_FROM * 100} % stored on`, `${((sustainedMachineMs * 1000) / steadyEvents).toFixed(1)} µs, ${(sustainedMachineMs / 1000 / ingestSeconds).toFixed(2)} of ${availableParallelism()} cores busy`);

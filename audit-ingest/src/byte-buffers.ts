@@ -1,7 +1,12 @@
-/** A copy of `buffer` with room for at least `bytes`, twice its size or more, taken from `spares`. */
+/**
+ * A copy of `buffer` with room for at least `bytes`, twice its size or more, taken from `spares`.
+ * The memory `buffer` outgrew goes back to them when it holds nothing else (not a slice of Node's
+ * shared pool), so `buffer` is not to be used after.
+ */
 export function grown(buffer: Buffer, bytes: number, spares: SpareBuffers = NO_SPARES): Buffer {
   const larger = spares.take(Math.max(bytes, 2 * buffer.length));
   buffer.copy(larger);
+  if (buffer.byteOffset === 0 && buffer.length === buffer.buffer.byteLength) spares.keep(buffer.buffer);
   return larger;
 }
 

@@ -146,11 +146,7 @@ function deduplicationIds(expected: number, spares: SpareBuffers = NO_SPARES) {
   return {
     add(id: string) {
       const most = 3 * id.length + 1;
-      if (at + most > written.length) {
-        const outgrown = written;
-        written = grown(outgrown, at + most, spares);
-        spares.keep(outgrown.buffer);
-      }
+      if (at + most > written.length) written = grown(written, at + most, spares);
       at += written.write(id, at, 'utf8');
       written[at++] = NEWLINE;
     },

@@ -31,10 +31,7 @@ export function createRowBinaryWriter(expectedBytes: number, spares: SpareBuffer
   let at = 0;
 
   function room(bytes: number): void {
-    if (at + bytes <= buffer.length) return;
-    const outgrown = buffer;
-    buffer = grown(outgrown, at + bytes, spares);
-    spares.keep(outgrown.buffer);
+    if (at + bytes > buffer.length) buffer = grown(buffer, at + bytes, spares);
   }
 
   function varint(value: number): void {

@@ -41,12 +41,23 @@ describe('spare buffers', () => {
     expect([oldest, middle, newest, moved]).not.toContain(spares.take(10).buffer);
   });
 
-  it('grows a buffer into kept memory, copying what it held', () => {
+  it('grows a buffer into kept memory, copying what it held, and keeps the memory it outgrew', () => {
     const spares = createSpareBuffers(2);
     const kept = new ArrayBuffer(64);
     spares.keep(kept);
-    const larger = grown(Buffer.from('abc'), 20, spares);
+    const outgrown = Buffer.allocUnsafeSlow(3);
+    outgrown.write('abc');
+    const memory = outgrown.buffer;
+    const larger = grown(outgrown, 20, spares);
     expect(larger.buffer).toBe(kept);
     expect(larger.subarray(0, 3).toString()).toBe('abc');
+    expect(spares.take(3).buffer).toBe(memory);
+  });
+
+  it('keeps no slice of memory shared with other buffers when growing one', () => {
+    const spares = createSpareBuffers(2);
+    const pooled = Buffer.from('abc');
+    expect(grown(pooled, 20, spares).subarray(0, 3).toString()).toBe('abc');
+    expect(spares.take(1).buffer).not.toBe(pooled.buffer);
   });
 });

@@ -126,6 +126,8 @@ interface Usage {
   faults: number;
 }
 
+const NO_USAGE: Usage = { cpuMs: 0, faults: 0 };
+
 /** The 8th (minflt), 12th and 13th (utime, stime) fields after the parenthesized command name. */
 function statUsage(file: string): Usage {
   const fields = readFileSync(file, 'utf8').split(') ')[1]!.split(' ');
@@ -150,7 +152,7 @@ function threadUsage(): Map<string, Usage> {
     try {
       const name = readFileSync(`/proc/self/task/${tid}/comm`, 'utf8').trim().replace(/[\d:/ -]+$/, '');
       const usage = statUsage(`/proc/self/task/${tid}/stat`);
-      const sum = byName.get(name) ?? { cpuMs: 0, faults: 0 };
+      const sum = byName.get(name) ?? NO_USAGE;
       byName.set(name, { cpuMs: sum.cpuMs + usage.cpuMs, faults: sum.faults + usage.faults });
     } catch {
       // A thread that ended between listing and reading: left out.
@@ -162,7 +164,7 @@ function threadUsage(): Map<string, Usage> {
 /** `of` per event between two readings, by thread, largest first, those that round to more than 0. */
 function perThread(before: Map<string, Usage>, after: Map<string, Usage>, events: number, of: (usage: Usage) => number, digits: number): string {
   return [...after]
-    .map(([name, usage]) => [name, (of(usage) - of(before.get(name) ?? { cpuMs: 0, faults: 0 })) / events] as const)
+    .map(([name, usage]) => [name, (of(usage) - of(before.get(name) ?? NO_USAGE)) / events] as const)
     .filter(([, perEvent]) => perEvent >= 10 ** -digits)
     .sort((a, b) => b[1] - a[1])
     .map(([name, perEvent]) => `${name} ${perEvent.toFixed(digits)}`)

@@ -6,7 +6,7 @@
  * and BENCH_FRESHNESS_RATE change the load; BENCH_FETCH_PARTITION_MIB, BENCH_FETCH_MIB and
  * BENCH_MAX_ROWS the fetch and insert sizes (default: what the audit-ingest role uses);
  * BENCH_CHECKPOINTS=off signs no checkpoints (the role signs one every 1,000 events of a partition).
- * The machine is often shared: run it several times and read the range.
+ * The machine is often shared: run it several times and read each rate beside the machine speed it prints.
  */
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';

@@ -6,8 +6,13 @@
 export function grown(buffer: Buffer, bytes: number, spares: SpareBuffers = NO_SPARES): Buffer {
   const larger = spares.take(Math.max(bytes, 2 * buffer.length));
   buffer.copy(larger);
-  if (buffer.byteOffset === 0 && buffer.length === buffer.buffer.byteLength) spares.keep(buffer.buffer);
+  if (holdsAllItsMemory(buffer)) spares.keep(buffer.buffer);
   return larger;
+}
+
+/** Whether `view` spans the whole of its memory, which can then move to another thread or be reused without touching anything else. */
+export function holdsAllItsMemory(view: ArrayBufferView): boolean {
+  return view.byteOffset === 0 && view.byteLength === view.buffer.byteLength;
 }
 
 /**
@@ -15,7 +20,7 @@ export function grown(buffer: Buffer, bytes: number, spares: SpareBuffers = NO_S
  * another thread without a copy: `buffer` itself when it is just that.
  */
 export function ownedPrefix(buffer: Buffer, bytes: number): Buffer {
-  if (bytes === buffer.length && buffer.byteOffset === 0 && buffer.buffer.byteLength === bytes) return buffer;
+  if (bytes === buffer.length && holdsAllItsMemory(buffer)) return buffer;
   const exact = Buffer.allocUnsafeSlow(bytes);
   buffer.copy(exact, 0, 0, bytes);
   return exact;

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { DeliveredRecord, RecordList } from '../../events/src/bus.ts';
-import { createSpareBuffers, type SpareBuffers } from './byte-buffers.ts';
+import { createSpareBuffers, holdsAllItsMemory, type SpareBuffers } from './byte-buffers.ts';
 import type { ChainTail } from './hash-chain.ts';
 import type { PreparedBatch, PrepareOptions } from './prepare-inserts.ts';
 
@@ -189,16 +189,15 @@ export function unpackRequest(request: PrepareRequest): RecordList {
  * buffers that own theirs.
  */
 export function transferablesOf(batch: PreparedBatch): ArrayBuffer[] {
-  const owned = (bytes: Uint8Array | Float64Array) => bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
   const transfer: ArrayBuffer[] = [];
   const add = (memory: ArrayBufferLike) => {
     if (memory instanceof ArrayBuffer && !transfer.includes(memory)) transfer.push(memory);
   };
   for (const { encoded, segment } of batch.inserts) {
     add(encoded.payload.buffer);
-    if (segment && owned(segment.leafHashes)) add(segment.leafHashes.buffer);
+    if (segment && holdsAllItsMemory(segment.leafHashes)) add(segment.leafHashes.buffer);
   }
-  if (owned(batch.consumed.times)) add(batch.consumed.times.buffer);
+  if (holdsAllItsMemory(batch.consumed.times)) add(batch.consumed.times.buffer);
   return transfer;
 }
 

@@ -152,8 +152,8 @@ function launch(classpath: string, files: ReturnType<typeof paths>): number {
         '-XX:MaxGCPauseMillis=20',
         // C1 only: this broker shares a small machine with the pipeline, and the optimizing (C2)
         // compiler's threads cost more CPU than its code saved. Fetching the audit backlog, the
-        // broker spent 1.8–3.0 µs of CPU per record instead of 3.2–4.9, and took produced records
-        // faster (bench:ingest, alternating runs).
+        // broker spent 1.8–3.9 µs of CPU per record instead of 3.2–4.9, and mostly took produced
+        // records faster (bench:ingest, alternating runs; audit-ingest/README.md).
         '-XX:TieredStopAtLevel=1',
         '-Djava.awt.headless=true',
         `-Dlog4j.configuration=file:${files.log4jProperties}`,

@@ -6,7 +6,8 @@
  * and BENCH_FRESHNESS_RATE change the load; BENCH_FETCH_PARTITION_MIB, BENCH_FETCH_MIB and
  * BENCH_MAX_ROWS the fetch and insert sizes (default: what the audit-ingest role uses);
  * BENCH_CHECKPOINTS=off signs no checkpoints (the role signs one every 1,000 events of a partition).
- * The machine is often shared: run it several times and read each rate beside the machine speed it prints.
+ * The machine is often shared: run it several times and read each rate beside the machine speed it
+ * prints, which can still miss a slowdown of both cores at once.
  */
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
@@ -266,6 +267,8 @@ function timedHandlers(bus: Bus) {
  * canonical body JSON of each sampled event, the best of three rounds. Run just before and just
  * after the ingest, it tells how fast the machine was then: shared cores here vary by half or more
  * from one minute to the next, and the rates above only compare between runs where this agrees.
+ * One thread outside the ingest, it can miss a slowdown of both cores during it, so a usual
+ * reading beside a low rate does not clear the machine.
  */
 function referenceWorkUs(sample: readonly Buffer[], canonicalJson: (value: unknown) => string): number {
   let best = Number.POSITIVE_INFINITY;
